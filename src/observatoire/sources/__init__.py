@@ -1,0 +1,36 @@
+"""National sources: one module per producer file family (schema + reader, nothing else)."""
+
+from __future__ import annotations
+
+import importlib
+
+from observatoire.sources.base import Batch, Problem, SourceError, SourceInfo
+
+_MODULES = {
+    "insee_rp_logement": "insee_rp",
+    "filosofi": "filosofi",
+    "dvf": "dvf",
+    "dvf_communes": "dvf_communes",
+    "lovac": "lovac",
+    "sitadel": "sitadel",
+    "rpls": "rpls",
+    "cartofriches": "cartofriches",
+}
+
+
+def names() -> list[str]:
+    return list(_MODULES)
+
+
+def get(name: str) -> SourceInfo:
+    """The source declared under `name`; KeyError with a French message otherwise."""
+    if name not in _MODULES:
+        raise KeyError(
+            f"Source « {name} » inconnue. Sources disponibles : {', '.join(_MODULES)}."
+        )
+    module = importlib.import_module(f"observatoire.sources.{_MODULES[name]}")
+    info: SourceInfo = module.SOURCE
+    return info
+
+
+__all__ = ["Batch", "Problem", "SourceError", "SourceInfo", "get", "names"]

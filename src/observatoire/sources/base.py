@@ -1,0 +1,429 @@
+"""What every national source declares and the shared machinery to read it strictly.
+
+A source module declares its official columns (`Field`) and a `read()` that turns one
+producer file into a `Batch`: tidy tables the warehouse stores as they are. Reading never
+stops at the first problem: every problem found is collected as a `Problem` (file, line,
+column, value, French message) and raised together in one `SourceError`.
+
+The tidy `observations` table is the contract with the indicator engine:
+level, code, year, variable, value, status (see OBSERVATION_COLUMNS).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+LINE = "_line"
+"""Column added to every raw frame: the physical line of the record in the file (1-based)."""
+
+OBSERVATION_COLUMNS = {
+    "level": pl.Utf8,  # COM, EPCI, DEP, REG, FR
+    "code": pl.Utf8,
+    "year": pl.Int32,  # the data's own year (RP 2021 -> 2021)
+    "variable": pl.Utf8,  # e.g. "P21_LOGVAC" -> declared names, see each module
+    "value": pl.Float64,  # null when secret or missing
+    "status": pl.Utf8,  # ok | secret | missing | estimated
+}
+STATUSES = ("ok", "secret", "missing", "estimated")
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = [f"fichier « {self.file} »"]
+        if self.line is not None:
+            where.append(f"ligne {self.line}")
+        if self.column is not None:
+            where.append(f"colonne « {self.column} »")
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            where.append(f"valeur « {shown} »")
+        return ", ".join(where) + f" : {self.message}"
+
+
+class SourceError(Exception):
+    """One or more problems in an input file. Nothing has been stored."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problème{'s' if n > 1 else ''} dans le fichier, rien n'a été importé :"
+        shown = [f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if n > MAX_PROBLEMS_SHOWN:
+            shown.append(f"  ... et {n - MAX_PROBLEMS_SHOWN} autres problèmes.")
+        return "\n".join([head, *shown])
+
+
+Kind = Literal["commune", "code", "text", "int", "float", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """An official column. `kind` drives the cleaning of producer quirks:
+
+    - commune: INSEE code as 5-character text; lost leading zeros are restored
+      ("1001" -> "01001", Corsica "2A004" kept).
+    - int / float: decimal comma, space or non-breaking-space thousands separators.
+    - `missing` markers become null with status missing; `secret` markers become null
+      with status secret (a `<name>__secret` boolean column is added).
+    """
+
+    name: str
+    kind: Kind = "text"
+    required: bool = True
+    nullable: bool = True
+    secret: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ("", "NA", "N/A")
+    label: str = ""
+
+
+@dataclass
+class Batch:
+    """What a reader returns: tables to store, plus what it learned about the file."""
+
+    millesime: int
+    part: str = "default"  # which slice of the source this file replaces (e.g. a level)
+    geo_vintage: int | None = None  # COG year the codes are expressed in
+    layout: str = ""
+    tables: dict[str, pl.DataFrame | duckdb.DuckDBPyRelation] = field(default_factory=dict)
+    row_count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str  # CLI name, e.g. "insee_rp_logement"
+    label: str  # French label
+    producer: str
+    url: str
+    licence: str
+    description: str
+    read: Callable[..., Batch]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def decode(path: Path, encodings: Sequence[str] = ("utf-8",)) -> str:
+    """Decode a whole file trying the producer's encodings in order; strip a UTF-8 BOM."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError([Problem(path.name, "le fichier est vide.")])
+    errors: list[Problem] = []
+    for enc in encodings:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            errors.append(
+                Problem(
+                    path.name,
+                    f"encodage invalide : l'octet 0x{data[exc.start]:02X} n'est pas du {enc} "
+                    f"(encodage attendu : {' ou '.join(encodings)}).",
+                    line=line,
+                )
+            )
+            continue
+        return text.removeprefix("\ufeff")
+    raise SourceError(errors[:1])
+
+
+def read_rows(
+    path: Path,
+    *,
+    sep: str = ";",
+    encodings: Sequence[str] = ("utf-8",),
+    header_line: int = 1,
+) -> pl.DataFrame:
+    """Read a delimited file as text, one column per header name, plus `_line`.
+
+    `header_line` is the line holding the variable codes (2 for Sitadel, whose first line
+    holds long French labels). Quoted fields may span lines; `_line` is where the record
+    starts. Short/long rows are reported, not silently padded.
+    """
+    text = decode(path, encodings)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    start = 1
+    for record in reader:
+        if header is None:
+            if reader.line_num >= header_line:
+                header = [h.strip() for h in record]
+            start = reader.line_num + 1
+            continue
+        if not record or (len(record) == 1 and not record[0].strip()):
+            start = reader.line_num + 1
+            continue
+        if len(record) != len(header):
+            problems.append(
+                Problem(
+                    path.name,
+                    f"{len(record)} champs au lieu de {len(header)} (ligne tronquée "
+                    "ou séparateur incorrect).",
+                    line=start,
+                )
+            )
+        else:
+            rows.append(record)
+            lines.append(start)
+        start = reader.line_num + 1
+    if header is None or not any(header):
+        raise SourceError([Problem(path.name, "le fichier ne contient pas de ligne d'en-tête.")])
+    if not rows and not problems:
+        raise SourceError([Problem(path.name, "le fichier ne contient aucune ligne de données.")])
+    if problems:
+        raise SourceError(problems)
+    dupes = {h for h in header if header.count(h) > 1}
+    if dupes:
+        raise SourceError(
+            [Problem(path.name, "colonne présente deux fois dans l'en-tête.", column=d) for d in dupes]
+        )
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    frame = pl.DataFrame(
+        {h: pl.Series(h, col, dtype=pl.Utf8) for h, col in zip(header, columns, strict=True)}
+    )
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def header_of(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c != LINE]
+
+
+def check_columns(frame: pl.DataFrame, fields: Iterable[Field], file: str) -> None:
+    """Every required official column must be present (all reported at once)."""
+    present = set(frame.columns)
+    missing = [f.name for f in fields if f.required and f.name not in present]
+    if missing:
+        raise SourceError(
+            [
+                Problem(file, "colonne obligatoire absente de l'en-tête.", column=name)
+                for name in missing
+            ]
+        )
+
+
+_NUMBER_JUNK = r"[\s\u00a0\u202f]"
+
+
+def _clean_number(col: pl.Expr) -> pl.Expr:
+    return col.str.replace_all(_NUMBER_JUNK, "").str.replace(",", ".", literal=True)
+
+
+def parse(frame: pl.DataFrame, fields: Sequence[Field], file: str) -> pl.DataFrame:
+    """Type every declared column, collecting one Problem per unparsable value.
+
+    Undeclared columns are dropped. For a field with secret markers, a boolean
+    `<name>__secret` column tells secret from missing.
+    """
+    check_columns(frame, fields, file)
+    problems: list[Problem] = []
+    out: list[pl.Series] = [frame[LINE]]
+    for f in fields:
+        if f.name not in frame.columns:
+            continue
+        raw = frame[f.name].str.strip_chars()
+        is_missing = raw.is_in(list(f.missing)) | raw.is_null()
+        is_secret = raw.is_in(list(f.secret)) if f.secret else pl.Series([False] * len(raw))
+        usable = raw.zip_with(~(is_missing | is_secret), pl.Series([None] * len(raw), dtype=pl.Utf8))
+        typed = _convert(usable, f)
+        bad = usable.is_not_null() & typed.is_null()
+        if not f.nullable:
+            empty = usable.is_null() & ~is_secret
+            for line, value in zip(frame[LINE].filter(empty), raw.filter(empty), strict=True):
+                problems.append(Problem(file, "valeur obligatoire manquante.", line, f.name, value))
+        if bad.any():
+            expected = _EXPECTED[f.kind]
+            for line, value in zip(frame[LINE].filter(bad), raw.filter(bad), strict=True):
+                problems.append(Problem(file, f"{expected} attendu.", line, f.name, value))
+        out.append(typed.alias(f.name))
+        if f.secret:
+            out.append(is_secret.alias(f"{f.name}__secret"))
+    if problems:
+        raise SourceError(problems)
+    return pl.DataFrame(out)
+
+
+_EXPECTED = {
+    "commune": "code commune INSEE (5 caractères, ex. 62498 ou 2A004)",
+    "code": "code",
+    "text": "texte",
+    "int": "nombre entier",
+    "float": "nombre",
+    "date": "date AAAA-MM-JJ",
+    "bool": "booléen (true/false)",
+}
+
+
+def _convert(s: pl.Series, f: Field) -> pl.Series:
+    frame = pl.DataFrame({"v": s})
+    v = pl.col("v")
+    if f.kind == "commune":
+        # Codes lose their leading zero when a file went through a spreadsheet
+        # (INSEE base-cc-logement subset, LOVAC-derived, table de passage).
+        padded = pl.when(v.str.len_chars() == 4).then(pl.lit("0") + v).otherwise(v)
+        expr = padded.str.to_uppercase()
+        expr = pl.when(expr.str.contains(r"^(\d{5}|2[AB]\d{3})$")).then(expr)
+    elif f.kind == "int":
+        cleaned = _clean_number(v)
+        as_float = cleaned.cast(pl.Float64, strict=False)
+        expr = pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64, strict=False))
+    elif f.kind == "float":
+        expr = _clean_number(v).cast(pl.Float64, strict=False)
+        expr = pl.when(expr.is_finite()).then(expr)
+    elif f.kind == "date":
+        expr = v.str.to_date("%Y-%m-%d", strict=False)
+    elif f.kind == "bool":
+        low = v.str.to_lowercase()
+        expr = (
+            pl.when(low.is_in(["true", "1", "oui", "vrai"]))
+            .then(True)
+            .when(low.is_in(["false", "0", "non", "faux"]))
+            .then(False)
+        )
+    else:
+        expr = v
+    return frame.select(expr.alias("v"))["v"]
+
+
+def validate(frame: pl.DataFrame, schema: pa.DataFrameSchema, file: str) -> pl.DataFrame:
+    """Run pandera checks (ranges, uniqueness, patterns) and report failing lines."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems: list[Problem] = []
+        for case in exc.failure_cases.iter_rows(named=True):
+            index = case.get("index")
+            line = int(frame[LINE][int(index)]) if index is not None else None
+            column = case.get("column")
+            value = case.get("failure_case")
+            problems.append(
+                Problem(
+                    file,
+                    f"contrôle non respecté ({case.get('check')}).",
+                    line,
+                    str(column) if column is not None else None,
+                    None if value is None else str(value),
+                )
+            )
+        raise SourceError(problems) from None
+
+
+def check_unique(frame: pl.DataFrame, keys: Sequence[str], file: str) -> None:
+    """A key present twice is reported with both lines."""
+    dup = frame.filter(pl.struct(list(keys)).is_duplicated())
+    if dup.height:
+        problems = [
+            Problem(
+                file,
+                f"doublon de clé ({', '.join(keys)}) : ce territoire apparaît plusieurs fois.",
+                int(row[LINE]),
+                keys[0],
+                " / ".join(str(row[k]) for k in keys),
+            )
+            for row in dup.iter_rows(named=True)
+        ]
+        raise SourceError(problems)
+
+
+def observations(rows: pl.DataFrame) -> pl.DataFrame:
+    """Normalise a frame to the observation contract (types, column order, status check)."""
+    frame = rows.select(
+        [pl.col(name).cast(dtype) for name, dtype in OBSERVATION_COLUMNS.items()]
+    )
+    bad = frame.filter(~pl.col("status").is_in(list(STATUSES)))
+    if bad.height:
+        raise ValueError(f"statut inconnu : {bad['status'][0]}")
+    return frame
+
+
+def melt_values(
+    typed: pl.DataFrame,
+    *,
+    level: str | pl.Expr,
+    code: str,
+    year: int,
+    variables: dict[str, str],
+) -> pl.DataFrame:
+    """Wide typed frame -> observations. `variables` maps column -> variable name.
+
+    Status is `secret` where the column's secret flag is set, `missing` where the value
+    is null otherwise, `ok` elsewhere.
+    """
+    parts = []
+    level_expr = pl.lit(level) if isinstance(level, str) else level
+    for column, variable in variables.items():
+        secret_flag = f"{column}__secret"
+        secret = pl.col(secret_flag) if secret_flag in typed.columns else pl.lit(False)
+        value = pl.col(column).cast(pl.Float64)
+        status = (
+            pl.when(secret)
+            .then(pl.lit("secret"))
+            .when(value.is_null())
+            .then(pl.lit("missing"))
+            .otherwise(pl.lit("ok"))
+        )
+        parts.append(
+            typed.select(
+                level_expr.alias("level"),
+                pl.col(code).alias("code"),
+                pl.lit(year).alias("year"),
+                pl.lit(variable).alias("variable"),
+                value.alias("value"),
+                status.alias("status"),
+            )
+        )
+    return observations(pl.concat(parts))
+
+
+def detect_layout(
+    frame: pl.DataFrame, layouts: dict[str, Sequence[str]], file: str
+) -> str:
+    """Pick the first layout whose signature columns are all present."""
+    present = set(frame.columns)
+    for name, signature in layouts.items():
+        if set(signature) <= present:
+            return name
+    expected = " ; ".join(f"{n} ({', '.join(sig)})" for n, sig in layouts.items())
+    raise SourceError(
+        [
+            Problem(
+                file,
+                "format de fichier non reconnu : colonnes attendues selon le format : "
+                f"{expected}. En-tête lu : {', '.join(header_of(frame)[:12])}.",
+                line=1,
+            )
+        ]
+    )
+
+
+def require_millesime(millesime: int | None, guessed: int | None, file: str) -> int:
+    if millesime is not None:
+        return millesime
+    if guessed is not None:
+        return guessed
+    raise SourceError(
+        [Problem(file, "millésime introuvable dans le fichier : précisez --millesime ANNÉE.")]
+    )
