@@ -12,6 +12,7 @@ level, code, year, variable, value, status (see OBSERVATION_COLUMNS).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,12 @@ class SourceInfo:
 def decode(path: Path, encodings: Sequence[str] = ("utf-8",)) -> str:
     """Decode a whole file trying the producer's encodings in order; strip a UTF-8 BOM."""
     data = path.read_bytes()
+    if path.suffix == ".gz":
+        # The demo ships producer files gzipped, byte for byte otherwise.
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise SourceError([Problem(path.name, f"archive gzip illisible ({exc}).")]) from None
     if not data.strip():
         raise SourceError([Problem(path.name, "le fichier est vide.")])
     errors: list[Problem] = []
