@@ -62,7 +62,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     raw = read_rows(path, sep=";", encodings=("utf-8", "latin-1"))
     layout = detect_layout(
         raw,
-        {"officiel": ("CODGEO", "P21_LOG", "C21_RP"), "extrait": ("CODGEO", "P21_LOG")},
+        {"officiel": ("CODGEO", "P21_LOG", "P21_RP_PROP", "P21_NBPI_RP"), "extrait": ("CODGEO", "P21_LOG")},
         path.name,
     )
     years = _census_years(raw.columns)
@@ -84,11 +84,8 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     # Older groups (P10_* in the subset) may be entirely empty: keep only filled years.
     required_latest = [f"P{latest % 100:02d}_{v}" for v in ("LOG", "RP", "LOGVAC")]
     fields = [Field("CODGEO", "commune", nullable=False)]
-    fields += [
-        Field(col, "float", required=col in required_latest)
-        for cols in years.values()
-        for col in cols
-    ]
+    present = {col for cols in years.values() for col in cols}
+    fields += [Field(col, "float") for col in sorted(present | set(required_latest))]
     typed = parse(raw, fields, path.name)
     check_unique(typed, ["CODGEO"], path.name)
     schema = pa.DataFrameSchema(
