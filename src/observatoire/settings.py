@@ -20,8 +20,8 @@ class Settings:
         return self.data_dir / "cube.duckdb"
 
     @property
-    def groupings_dir(self) -> Path:
-        return self.data_dir / "groupings"
+    def groupings_path(self) -> Path:
+        return self.data_dir / "regroupements.csv"
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:

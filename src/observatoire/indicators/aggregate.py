@@ -1,0 +1,276 @@
+"""Aggregation rules: every recipe gives one row per territory (all levels) and year.
+
+- sum: communes summed; a parent is computed only when every one of its communes is
+  known (a commune of a département the file does not cover, or masked by the producer,
+  makes the parent "unavailable"), else the producer's own supra value if published.
+- ratio: factor * sum(numerator) / sum(denominator), never an average of rates.
+- weighted_mean: sum(value * weight) / sum(weight).
+- median/mean/count of records: recomputed from the records at each level.
+- published: the producer's value at its level, never derived from communes.
+
+Output columns: level, code, year, value, status, weight, numer, millesime, geo_vintage,
+detail (which sources and millésimes), note.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from observatoire.indicators.catalog import Component, Indicator, Recipe
+from observatoire.indicators.inputs import (
+    commune_component,
+    harmonise,
+    raw_commune_component,
+    records_view,
+    supra_component,
+)
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.register("_f", frame)
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _f")
+    con.unregister("_f")
+
+
+def summed(
+    con: duckdb.DuckDBPyConnection,
+    comp: Component,
+    absent: str,
+    *,
+    communes: pl.DataFrame | None = None,
+    use_published: bool = True,
+) -> pl.DataFrame:
+    """Additive component at every level: level, code, year, value, status, millesime,
+    geo_vintage, note."""
+    com = communes if communes is not None else commune_component(con, comp, additive=True)
+    supra = supra_component(con, comp) if use_published else pl.DataFrame()
+    _register(con, "_com", com)
+    years = set(com["year"].to_list()) | (set(supra["year"].to_list()) if supra.height else set())
+    if not years:
+        return pl.DataFrame()
+    _register(con, "_years", pl.DataFrame({"year": sorted(years)}, schema={"year": pl.Int32}))
+    zero = "0.0" if absent == "zero" else "NULL"
+    absent_status = "ok" if absent == "zero" else absent
+    agg = con.execute(
+        f"""
+        WITH cov AS (SELECT DISTINCT c.year, k.dep FROM _com c JOIN communes k USING (commune)),
+        base AS (
+            SELECT y.year, k.commune,
+                CASE WHEN c.commune IS NOT NULL THEN c.value
+                     WHEN cov.dep IS NOT NULL THEN {zero} END AS value,
+                CASE WHEN c.commune IS NOT NULL THEN c.status
+                     WHEN cov.dep IS NULL THEN 'missing' ELSE '{absent_status}' END AS status,
+                CASE WHEN c.commune IS NULL AND cov.dep IS NULL THEN 'département non couvert'
+                     WHEN c.commune IS NULL THEN 'absente du fichier' END AS note,
+                c.millesime, c.geo_vintage
+            FROM _years y CROSS JOIN communes k
+            LEFT JOIN _com c ON c.year = y.year AND c.commune = k.commune
+            LEFT JOIN cov ON cov.year = y.year AND cov.dep = k.dep
+        )
+        SELECT m.level, m.code, b.year,
+            CASE WHEN m.level = 'COM' THEN any_value(b.value)
+                 WHEN count(b.value) = count(*) THEN sum(b.value) END AS value,
+            CASE WHEN m.level = 'COM' THEN any_value(b.status)
+                 WHEN count(b.value) < count(*) THEN 'unavailable'
+                 WHEN bool_or(b.status = 'estimated') THEN 'estimated' ELSE 'ok' END AS status,
+            CASE WHEN m.level = 'COM' THEN any_value(b.note)
+                 WHEN count(b.value) < count(*) THEN
+                    (count(*) - count(b.value)) || ' commune(s) sans valeur connue' END AS note,
+            max(b.millesime) AS millesime, max(b.geo_vintage) AS geo_vintage
+        FROM base b JOIN membership m USING (commune)
+        GROUP BY m.level, m.code, b.year
+        """
+    ).pl()
+    if supra.height:
+        # Where communes cannot give the parent, the producer's own figure can.
+        agg = agg.join(supra, on=["level", "code", "year"], how="left", suffix="_pub")
+        use_pub = (pl.col("status") == "unavailable") & pl.col("status_pub").is_not_null()
+        agg = agg.with_columns(
+            pl.when(use_pub).then(pl.col("value_pub")).otherwise(pl.col("value")).alias("value"),
+            pl.when(use_pub).then(pl.col("status_pub")).otherwise(pl.col("status")).alias("status"),
+            pl.when(use_pub).then(pl.lit("valeur publiée par le producteur")).otherwise(pl.col("note")).alias("note"),
+            pl.when(use_pub).then(pl.col("millesime_pub")).otherwise(pl.col("millesime")).alias("millesime"),
+            pl.when(use_pub).then(pl.col("geo_vintage_pub")).otherwise(pl.col("geo_vintage")).alias("geo_vintage"),
+        ).drop([c for c in agg.columns if c.endswith("_pub")] + ["value_pub"], strict=False)
+    return agg
+
+
+def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
+    com = commune_component(con, comp, additive=False)
+    supra = supra_component(con, comp)
+    rows = [
+        com.select(
+            pl.lit("COM").alias("level"),
+            pl.col("commune").alias("code"),
+            "year",
+            "value",
+            "status",
+            "millesime",
+            "geo_vintage",
+        )
+    ]
+    if supra.height:
+        rows.append(supra.select("level", "code", "year", "value", "status", "millesime", "geo_vintage"))
+    pub = pl.concat(rows, how="diagonal_relaxed")
+    if not pub.height:
+        return pl.DataFrame()
+    _register(con, "_pub", pub)
+    return con.execute(
+        """
+        WITH y AS (SELECT DISTINCT year FROM _pub),
+        grid AS (SELECT t.level, t.code, y.year FROM territories t CROSS JOIN y)
+        SELECT g.level, g.code, g.year, p.value,
+               coalesce(p.status, CASE WHEN g.level = 'COM' THEN 'missing' ELSE 'unavailable' END)
+                   AS status,
+               CASE WHEN p.status IS NULL AND g.level <> 'COM'
+                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)' END
+                   AS note,
+               p.millesime, p.geo_vintage
+        FROM grid g LEFT JOIN _pub p USING (level, code, year)
+        """
+    ).pl()
+
+
+def _combine(a: pl.DataFrame, b: pl.DataFrame, factor: float, note_den: str) -> pl.DataFrame:
+    """a / b for ratios and weighted means (b = denominator or weight)."""
+    j = a.join(b, on=["level", "code", "year"], how="left", suffix="_d")
+    order = ["secret", "missing", "unavailable", "estimated", "ok"]
+    worst = pl.min_horizontal(
+        pl.col("status").replace_strict(order, list(range(5)), default=1),
+        pl.col("status_d").replace_strict(order, list(range(5)), default=1),
+    )
+    value = pl.when(pl.col("value_d") > 0).then(factor * pl.col("value") / pl.col("value_d"))
+    status = worst.replace_strict(list(range(5)), order)
+    status = (
+        pl.when((status == "ok") | (status == "estimated"))
+        .then(pl.when(pl.col("value_d") > 0).then(status).otherwise(pl.lit("missing")))
+        .otherwise(status)
+    )
+    return j.select(
+        "level",
+        "code",
+        "year",
+        value.alias("value"),
+        status.alias("status"),
+        pl.col("value_d").alias("weight"),
+        pl.col("value").alias("numer"),
+        "millesime",
+        "geo_vintage",
+        pl.col("millesime_d").alias("millesime_den"),
+        pl.coalesce("note", "note_d").alias("note"),
+    )
+
+
+def ratio(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.DataFrame:
+    assert recipe.numerator and recipe.denominator
+    num = summed(con, recipe.numerator, recipe.absent)
+    den = summed(con, recipe.denominator, recipe.absent)
+    if not num.height or not den.height:
+        return pl.DataFrame()
+    if recipe.denominator.year == "latest_before":
+        den_years = sorted(set(den["year"].to_list()))
+        mapping = {
+            y: max((d for d in den_years if d <= y), default=None)
+            for y in set(num["year"].to_list())
+        }
+        pairs = pl.DataFrame(
+            {"year": list(mapping), "den_year": list(mapping.values())},
+            schema={"year": pl.Int32, "den_year": pl.Int32},
+        ).drop_nulls()
+        den = pairs.join(den.rename({"year": "den_year"}), on="den_year").drop("den_year")
+    return _combine(num, den, factor, "dénominateur")
+
+
+def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame:
+    assert recipe.value and recipe.weight
+    v = raw_commune_component(con, recipe.value)
+    w = raw_commune_component(con, recipe.weight)
+    keys = ["year", "code", "geo_vintage"]
+    prod = w.join(v.select(*keys, pl.col("value").alias("v"), pl.col("status").alias("vs")), on=keys, how="left")
+    # A commune with no sale has no mean price but weighs nothing: its product is 0.
+    prod = prod.with_columns(
+        pl.when(pl.col("value") == 0).then(0.0).otherwise(pl.col("v") * pl.col("value")).alias("value"),
+        pl.when(pl.col("value") == 0)
+        .then(pl.col("status"))
+        .otherwise(pl.coalesce("vs", pl.lit("missing")))
+        .alias("status"),
+    ).drop("v", "vs")
+    num = summed(con, recipe.value, recipe.absent, communes=harmonise(prod, additive=True), use_published=False)
+    den = summed(con, recipe.weight, recipe.absent, communes=harmonise(w, additive=True), use_published=False)
+    if not num.height:
+        return pl.DataFrame()
+    return _combine(num, den, 1.0, "pondération")
+
+
+def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame:
+    assert recipe.records
+    view = records_view(con, recipe.records)
+    if view is None:
+        return pl.DataFrame()
+    column = recipe.records.column
+    stat = {
+        "median_records": f"median({column})",
+        "mean_records": f"avg({column})",
+        "count_records": "count(*)",
+    }[recipe.aggregation]
+    return con.execute(
+        f"""
+        WITH r AS (SELECT * FROM "{view}"),
+        years AS (SELECT DISTINCT year FROM r),
+        cov AS (SELECT DISTINCT r.year, k.dep FROM r JOIN communes k USING (commune)),
+        terr_cov AS (
+            SELECT m.level, m.code, y.year, bool_and(cov.dep IS NOT NULL) AS covered
+            FROM membership m JOIN communes k USING (commune) CROSS JOIN years y
+            LEFT JOIN cov ON cov.year = y.year AND cov.dep = k.dep
+            GROUP BY ALL
+        ),
+        agg AS (
+            SELECT m.level, m.code, r.year, {stat} AS value, count(*) AS n,
+                   max(r.millesime) AS millesime, max(r.geo_vintage) AS geo_vintage,
+                   bool_or(r.estimated_code) AS estimated
+            FROM r JOIN membership m USING (commune) GROUP BY ALL
+        )
+        SELECT t.level, t.code, t.year,
+            CASE WHEN NOT t.covered THEN NULL
+                 WHEN '{recipe.aggregation}' = 'count_records' THEN coalesce(a.value, 0)
+                 ELSE a.value END AS value,
+            CASE WHEN NOT t.covered THEN CASE WHEN t.level = 'COM' THEN 'missing' ELSE 'unavailable' END
+                 WHEN a.n IS NULL AND '{recipe.aggregation}' <> 'count_records' THEN 'missing'
+                 WHEN a.estimated THEN 'estimated' ELSE 'ok' END AS status,
+            coalesce(a.n, 0)::DOUBLE AS weight, NULL::DOUBLE AS numer,
+            a.millesime, a.geo_vintage, NULL::INTEGER AS millesime_den,
+            CASE WHEN NOT t.covered THEN 'ventes non chargées pour tout le territoire'
+                 WHEN a.n IS NULL THEN 'aucune vente' END AS note
+        FROM terr_cov t LEFT JOIN agg a USING (level, code, year)
+        """
+    ).pl()
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recipe) -> pl.DataFrame:
+    agg = recipe.aggregation
+    if agg == "sum":
+        assert recipe.value
+        out = summed(con, recipe.value, recipe.absent)
+    elif agg == "published":
+        assert recipe.value
+        out = published(con, recipe.value)
+    elif agg == "ratio":
+        out = ratio(con, recipe, indicator.factor)
+    elif agg == "weighted_mean":
+        out = weighted_mean(con, recipe)
+    else:
+        out = from_records(con, recipe)
+    if not out.height:
+        return out
+    for col, dtype in (("weight", pl.Float64), ("numer", pl.Float64), ("millesime_den", pl.Int32)):
+        if col not in out.columns:
+            out = out.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    if agg == "sum":
+        out = out.with_columns(pl.col("value").alias("weight"), pl.col("value").alias("numer"))
+    return out.select(
+        "level", "code", "year", "value", "status", "weight", "numer",
+        pl.col("millesime").cast(pl.Int32), pl.col("geo_vintage").cast(pl.Int32),
+        pl.col("millesime_den").cast(pl.Int32), "note",
+    )

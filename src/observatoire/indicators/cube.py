@@ -1,0 +1,155 @@
+"""Build the indicator cube: every indicator x every level x every year.
+
+The cube is written to a new DuckDB file and renamed over `cube.duckdb` at the end, so a
+reader (the portal, `observatoire value`) never sees a half-built cube.
+
+Tables of the cube file:
+    cube(indicator, level, code, year, value, status, source, millesime, source_detail,
+         geo_vintage, note)
+    territories(level, code, name), indicators(code, json), imports(provenance...), meta
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from observatoire import sources
+from observatoire.indicators import secrecy
+from observatoire.indicators.aggregate import evaluate
+from observatoire.indicators.catalog import Indicator, Recipe, catalog
+from observatoire.indicators.inputs import attach, load_referential
+from observatoire.settings import Settings
+from observatoire.territories.groupings import load_groupings
+from observatoire.territories.referential import COG_YEAR, Referential, national
+from observatoire.warehouse.store import list_imports, promote, staging
+
+CUBE_COLUMNS = [
+    "indicator", "level", "code", "year", "value", "status", "source", "millesime",
+    "source_detail", "geo_vintage", "note",
+]
+
+
+@dataclass
+class BuildSummary:
+    rows: int = 0
+    imports: int = 0
+    by_indicator: dict[str, dict[str, object]] = field(default_factory=dict)
+    not_loaded: list[str] = field(default_factory=list)
+
+
+def _detail(indicator: Indicator, recipe: Recipe) -> str:
+    names = []
+    for src in recipe.sources:
+        names.append(sources.get(src).label)
+    return " ; ".join(names)
+
+
+def _indicator_rows(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, membership: pl.DataFrame
+) -> pl.DataFrame:
+    """First recipe with a value wins, per territory and year."""
+    parts = []
+    for rank, recipe in enumerate(indicator.recipes):
+        rows = evaluate(con, indicator, recipe)
+        if rows.height:
+            rows = secrecy.apply(rows, indicator.secrecy, membership)
+            parts.append(
+                rows.with_columns(
+                    pl.lit(rank).alias("_rank"),
+                    pl.lit(recipe.sources[0]).alias("source"),
+                    pl.lit(_detail(indicator, recipe)).alias("source_detail"),
+                )
+            )
+    if not parts:
+        return pl.DataFrame()
+    allrows = pl.concat(parts, how="diagonal_relaxed")
+    usable = pl.col("status").is_in(["ok", "estimated", "secret"])
+    chosen = (
+        allrows.with_columns((~usable).cast(pl.Int8).alias("_unusable"))
+        .sort("_unusable", "_rank")
+        .group_by("level", "code", "year", maintain_order=True)
+        .first()
+    )
+    den = pl.col("millesime_den")
+    detail = (
+        pl.when(den.is_not_null() & (den != pl.col("millesime")))
+        .then(pl.col("source_detail") + pl.lit(" (dénominateur : millésime ") + den.cast(pl.Utf8) + pl.lit(")"))
+        .otherwise(pl.col("source_detail"))
+    )
+    return chosen.select(
+        pl.lit(indicator.code).alias("indicator"),
+        "level", "code", pl.col("year").cast(pl.Int32), "value", "status", "source",
+        pl.col("millesime").cast(pl.Int32), detail.alias("source_detail"),
+        pl.col("geo_vintage").cast(pl.Int32), "note",
+    )
+
+
+def referential_for(settings: Settings) -> Referential:
+    """The national referential plus the groupings declared in this data dir."""
+    path = settings.groupings_path
+    groupings = load_groupings(path) if path.exists() else []
+    return national().with_groupings(groupings)
+
+
+def build(
+    settings: Settings,
+    referential: Referential | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildSummary:
+    ref = referential or referential_for(settings)
+    imports = list_imports(settings.warehouse_dir)
+    summary = BuildSummary(imports=len(imports))
+    membership = ref.membership()
+    with staging(settings.data_dir) as (con, tmp):
+        load_referential(con, ref)
+        attach(con, imports)
+        frames = []
+        for code, indicator in catalog().items():
+            if progress:
+                progress(code)
+            rows = _indicator_rows(con, indicator, membership)
+            if not rows.height:
+                summary.not_loaded.append(code)
+                continue
+            frames.append(rows)
+            summary.by_indicator[code] = {
+                "years": sorted(set(rows["year"].to_list())),
+                "ok": rows.filter(pl.col("status") == "ok").height,
+            }
+        cube = (
+            pl.concat(frames, how="diagonal_relaxed").select(CUBE_COLUMNS)
+            if frames
+            else pl.DataFrame(schema={c: pl.Utf8 for c in CUBE_COLUMNS})
+        )
+        for i in range(len(imports)):
+            con.execute(f"DETACH w{i}")
+        con.register("_cube", cube)
+        con.execute("CREATE TABLE cube AS SELECT * FROM _cube ORDER BY indicator, level, code, year")
+        con.unregister("_cube")
+        con.execute("CREATE INDEX cube_key ON cube (indicator, level, code)")
+        con.execute("DROP TABLE membership")
+        indicators = pl.DataFrame(
+            {
+                "code": list(catalog()),
+                "json": [json.dumps(i.as_dict(), ensure_ascii=False) for i in catalog().values()],
+            }
+        )
+        con.register("_ind", indicators)
+        con.execute("CREATE TABLE indicators AS SELECT * FROM _ind")
+        prov = pl.DataFrame([{k: str(v) for k, v in i.provenance.items()} for i in imports]) if imports else None
+        if prov is not None:
+            con.register("_prov", prov)
+            con.execute("CREATE TABLE imports AS SELECT * FROM _prov")
+        con.execute(
+            "CREATE TABLE meta AS SELECT ? AS built_at, ? AS cog",
+            [datetime.now(UTC).replace(microsecond=0).isoformat(), COG_YEAR],
+        )
+        summary.rows = cube.height
+        promote(con, tmp, settings.cube_path)
+    return summary

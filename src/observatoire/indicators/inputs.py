@@ -1,0 +1,186 @@
+"""Bring the warehouse into a build connection: observations, records, referential.
+
+Tables created in the build connection:
+    communes(commune, dep)             current COG communes
+    membership(level, code, commune)   every territory with each of its communes
+    territories(level, code, name)
+    obs(source, millesime, geo_vintage, imported_at, level, code, year, variable, value,
+        status)                        all observations, one row per key (newest import wins)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import polars as pl
+
+from observatoire.indicators.catalog import Component, Records
+from observatoire.territories import vintages
+from observatoire.territories.referential import COG_YEAR, Referential
+from observatoire.warehouse.store import StoredImport
+
+# Worst status first: a sum of parts is as good as its worst part.
+WORST_STATUS = """CASE WHEN bool_or({s} = 'secret') THEN 'secret'
+    WHEN bool_or({s} = 'missing') THEN 'missing'
+    WHEN bool_or({s} = 'unavailable') THEN 'unavailable'
+    WHEN bool_or({s} = 'estimated') THEN 'estimated' ELSE 'ok' END"""
+
+
+def load_referential(con: duckdb.DuckDBPyConnection, ref: Referential) -> None:
+    communes = pl.DataFrame(
+        {"commune": list(ref.commune_dep), "dep": list(ref.commune_dep.values())}
+    )
+    for name, frame in (
+        ("communes", communes),
+        ("membership", ref.membership()),
+        ("territories", ref.territories()),
+    ):
+        con.register("_f", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _f")
+        con.unregister("_f")
+
+
+def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> None:
+    """Attach every slice read-only and union their observations and records."""
+    obs_parts, record_parts = [], {}
+    for i, imp in enumerate(imports):
+        alias = f"w{i}"
+        con.execute(f"ATTACH '{imp.path}' AS {alias} (READ_ONLY)")
+        prov = imp.provenance
+        meta = (
+            f"'{imp.source}' AS source, {imp.millesime} AS millesime, "
+            f"{prov.get('geo_vintage') or 'NULL'}::INTEGER AS geo_vintage, "
+            f"'{prov.get('imported_at')}' AS imported_at"
+        )
+        if "observations" in imp.tables:
+            obs_parts.append(
+                f"SELECT {meta}, level, code, year, variable, value, status "
+                f"FROM {alias}.observations"
+            )
+        for table in imp.tables:
+            if table != "observations":
+                record_parts.setdefault((imp.source, table), []).append((alias, meta))
+    if obs_parts:
+        con.execute(
+            "CREATE TABLE obs AS SELECT * FROM (" + " UNION ALL ".join(obs_parts) + ") "
+            "QUALIFY row_number() OVER (PARTITION BY source, level, code, year, variable "
+            "ORDER BY millesime DESC, imported_at DESC) = 1"
+        )
+    else:
+        con.execute(
+            "CREATE TABLE obs (source VARCHAR, millesime INTEGER, geo_vintage INTEGER, "
+            "imported_at VARCHAR, level VARCHAR, code VARCHAR, year INTEGER, "
+            "variable VARCHAR, value DOUBLE, status VARCHAR)"
+        )
+    for (source, table), parts in record_parts.items():
+        union = " UNION ALL ".join(f"SELECT {meta}, * FROM {alias}.{table}" for alias, meta in parts)
+        con.execute(f'CREATE VIEW "rec_{source}_{table}" AS {union}')
+
+
+def _passage(con: duckdb.DuckDBPyConnection, geo_vintages: list[int]) -> None:
+    frames = [
+        vintages.passage(gv).with_columns(pl.lit(gv, dtype=pl.Int32).alias("geo_vintage"))
+        for gv in geo_vintages
+    ]
+    con.execute("DROP TABLE IF EXISTS passage")
+    if frames:
+        con.register("_p", pl.concat(frames))
+        con.execute("CREATE TABLE passage AS SELECT * FROM _p")
+        con.unregister("_p")
+
+
+def commune_component(
+    con: duckdb.DuckDBPyConnection, comp: Component, *, additive: bool
+) -> pl.DataFrame:
+    """Commune rows of a component on the current COG: year, commune, value, status,
+    millesime, geo_vintage. Several variables are summed."""
+    raw = raw_commune_component(con, comp)
+    return harmonise(raw, additive=additive)
+
+
+def raw_commune_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
+    variables = ", ".join(f"'{v}'" for v in comp.variables)
+    n = len(comp.variables)
+    return con.execute(
+        f"""
+        SELECT year, code, coalesce(geo_vintage, {COG_YEAR}) AS geo_vintage,
+               max(millesime) AS millesime,
+               CASE WHEN count(value) = {n} THEN sum(value) END AS value,
+               CASE WHEN count(*) < {n} THEN 'missing'
+                    ELSE {WORST_STATUS.format(s="status")} END AS status
+        FROM obs WHERE source = ? AND level = 'COM' AND variable IN ({variables})
+        GROUP BY ALL
+        """,
+        [comp.source],
+    ).pl()
+
+
+def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
+    """Older-COG commune codes -> COG 2026 (merged communes add up, split ones are
+    apportioned by population and marked estimated; see territories.vintages)."""
+    parts = []
+    for (gv,), group in raw.group_by("geo_vintage"):
+        done = vintages.harmonise(
+            group.drop("geo_vintage"), int(gv), additive=additive  # type: ignore[arg-type]
+        )
+        parts.append(done)
+    if not parts:
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int32,
+                "commune": pl.Utf8,
+                "millesime": pl.Int32,
+                "value": pl.Float64,
+                "status": pl.Utf8,
+                "geo_vintage": pl.Int32,
+            }
+        )
+    out = pl.concat(parts, how="diagonal_relaxed").rename({"code": "commune"})
+    return out.select("year", "commune", "millesime", "value", "status", "geo_vintage")
+
+
+def supra_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
+    """Values the producer publishes above the commune (level, code, year, value...)."""
+    variables = ", ".join(f"'{v}'" for v in comp.variables)
+    n = len(comp.variables)
+    return con.execute(
+        f"""
+        SELECT level, code, year, max(millesime) AS millesime,
+               max(geo_vintage) AS geo_vintage,
+               CASE WHEN count(value) = {n} THEN sum(value) END AS value,
+               CASE WHEN count(*) < {n} THEN 'missing'
+                    ELSE {WORST_STATUS.format(s="status")} END AS status
+        FROM obs WHERE source = ? AND level <> 'COM' AND variable IN ({variables})
+        GROUP BY ALL
+        """,
+        [comp.source],
+    ).pl()
+
+
+def records_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:
+    """Name of a view of the records on the current COG, or None if none were imported."""
+    name = f"rec_{rec.source}_{rec.table}"
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    if not exists or not exists[0]:
+        return None
+    gvs = [
+        int(r[0])
+        for r in con.execute(f'SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM "{name}"').fetchall()
+    ]
+    _passage(con, gvs)
+    # A record (one sale) cannot be split: it follows the main successor of its commune.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW "{name}_cog" AS
+        SELECT r.*, p.new_code AS commune, p.estimated AS estimated_code
+        FROM "{name}" r
+        JOIN (SELECT * FROM passage
+              QUALIFY row_number() OVER (PARTITION BY geo_vintage, old_code
+                                         ORDER BY weight DESC, new_code) = 1) p
+          ON p.geo_vintage = coalesce(r.geo_vintage, {COG_YEAR}) AND p.old_code = r.code_commune
+        """
+    )
+    return f"{name}_cog"

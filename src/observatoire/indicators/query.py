@@ -1,0 +1,146 @@
+"""The only API the rest of the product uses to read figures: value(), series(), values_at()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from observatoire import sources
+from observatoire.indicators.catalog import Indicator, get
+from observatoire.settings import Settings
+from observatoire.territories import Level, Territory
+from observatoire.territories.referential import Referential
+
+
+class QueryError(RuntimeError):
+    """The cube cannot answer (not built yet...). Message in French."""
+
+
+@dataclass(frozen=True)
+class Value:
+    indicator: Indicator
+    territory: Territory
+    name: str
+    year: int | None
+    value: float | None
+    status: str
+    source: str | None
+    millesime: int | None
+    source_detail: str | None
+    geo_vintage: int | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        src = sources.get(self.source) if self.source else None
+        return {
+            "indicator": self.indicator.code,
+            "label": self.indicator.label,
+            "territory": {
+                "level": self.territory.level.value,
+                "code": self.territory.code,
+                "name": self.name,
+            },
+            "year": self.year,
+            "value": None if self.value is None else round(self.value, 6),
+            "status": self.status,
+            "unit": self.indicator.unit,
+            "source": {
+                "name": src.label if src else None,
+                "code": self.source,
+                "producer": src.producer if src else None,
+                "millesime": self.millesime,
+                "detail": self.source_detail,
+                "geo_vintage": self.geo_vintage,
+            },
+            "note": self.note,
+        }
+
+    def formatted(self) -> str:
+        if self.value is None:
+            return {
+                "secret": "secret statistique",
+                "unavailable": "non disponible",
+                "missing": "non disponible (source non chargée ou valeur absente)",
+            }.get(self.status, self.status)
+        text = f"{self.value:,.{self.indicator.decimals}f}".replace(",", "\u202f").replace(".", ",")
+        suffix = " (estimé)" if self.status == "estimated" else ""
+        return f"{text} {self.indicator.unit}{suffix}"
+
+
+class Cube:
+    """Read-only access to the built cube of one data dir."""
+
+    def __init__(self, settings: Settings, referential: Referential):
+        self.settings = settings
+        self.ref = referential
+        path = settings.cube_path
+        if not path.exists():
+            raise QueryError(
+                f"Aucun cube d'indicateurs dans {settings.data_dir} : lancez « observatoire build »."
+            )
+        self.con = duckdb.connect(str(path), read_only=True)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Cube:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _row(self, indicator: Indicator, t: Territory, name: str, row: tuple[Any, ...] | None) -> Value:
+        if row is None:
+            return Value(indicator, t, name, None, None, "missing", None, None, None, None,
+                         "source non chargée")
+        year, value, status, source, millesime, detail, geo, note = row
+        return Value(indicator, t, name, year, value, status, source, millesime, detail, geo, note)
+
+    _COLS = "year, value, status, source, millesime, source_detail, geo_vintage, note"
+
+    def series(self, code: str, territory: Territory) -> list[Value]:
+        indicator = get(code)
+        name = self.ref.name(territory)
+        rows = self.con.execute(
+            f"SELECT {self._COLS} FROM cube WHERE indicator = ? AND level = ? AND code = ? "
+            "ORDER BY year",
+            [code, territory.level.value, territory.code],
+        ).fetchall()
+        return [self._row(indicator, territory, name, r) for r in rows]
+
+    def value(self, code: str, territory: Territory, year: int | None = None) -> Value:
+        """The value for `year`, or the latest year available for this territory."""
+        indicator = get(code)
+        name = self.ref.name(territory)
+        series = self.series(code, territory)
+        if year is None:
+            useful = [v for v in series if v.status != "missing"] or series
+            return useful[-1] if useful else self._row(indicator, territory, name, None)
+        for v in series:
+            if v.year == year:
+                return v
+        known = ", ".join(str(v.year) for v in series) or "aucune"
+        return Value(indicator, territory, name, year, None, "missing", None, None, None, None,
+                     f"pas de donnée pour {year} (années disponibles : {known})")
+
+    def values_at(self, code: str, level: Level, year: int) -> dict[str, Value]:
+        indicator = get(code)
+        rows = self.con.execute(
+            f"SELECT code, {self._COLS} FROM cube WHERE indicator = ? AND level = ? AND year = ?",
+            [code, level.value, year],
+        ).fetchall()
+        out = {}
+        for r in rows:
+            t = Territory(level, r[0])
+            out[r[0]] = self._row(indicator, t, self.ref.names.get(t, r[0]), r[1:])
+        return out
+
+    def imports(self) -> list[dict[str, Any]]:
+        try:
+            cur = self.con.execute("SELECT * FROM imports ORDER BY source, millesime")
+        except duckdb.CatalogException:
+            return []
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
