@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -161,16 +161,20 @@ def read_rows(
     sep: str = ";",
     encodings: Sequence[str] = ("utf-8",),
     header_line: int = 1,
+    keep: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """Read a delimited file as text, one column per header name, plus `_line`.
 
     `header_line` is the line holding the variable codes (2 for Sitadel, whose first line
     holds long French labels). Quoted fields may span lines; `_line` is where the record
-    starts. Short/long rows are reported, not silently padded.
+    starts. Short/long rows are reported, not silently padded. `keep`, if given, limits
+    the frame to those columns (every record's field count is still checked): a national
+    Sitadel file has 100 columns of which a reader uses a dozen.
     """
     text = decode(path, encodings)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
+    kept: list[int] = []
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
@@ -179,6 +183,7 @@ def read_rows(
         if header is None:
             if reader.line_num >= header_line:
                 header = [h.strip() for h in record]
+                kept = [i for i, h in enumerate(header) if keep is None or h in keep]
             start = reader.line_num + 1
             continue
         if not record or (len(record) == 1 and not record[0].strip()):
@@ -194,7 +199,7 @@ def read_rows(
                 )
             )
         else:
-            rows.append(record)
+            rows.append(record if keep is None else [record[i] for i in kept])
             lines.append(start)
         start = reader.line_num + 1
     if header is None or not any(header):
@@ -208,9 +213,10 @@ def read_rows(
         raise SourceError(
             [Problem(path.name, "colonne présente deux fois dans l'en-tête.", column=d) for d in dupes]
         )
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    names = [header[i] for i in kept]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     frame = pl.DataFrame(
-        {h: pl.Series(h, col, dtype=pl.Utf8) for h, col in zip(header, columns, strict=True)}
+        {h: pl.Series(h, col, dtype=pl.Utf8) for h, col in zip(names, columns, strict=True)}
     )
     return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
 
