@@ -59,11 +59,9 @@ class Value:
 
     def formatted(self) -> str:
         if self.value is None:
-            return {
-                "secret": "secret statistique",
-                "unavailable": "non disponible",
-                "missing": "non disponible (source non chargée ou valeur absente)",
-            }.get(self.status, self.status)
+            if self.status == "missing" and self.note == "source non chargée":
+                return "source non chargée"
+            return {"secret": "secret statistique"}.get(self.status, "non disponible")
         text = f"{self.value:,.{self.indicator.decimals}f}".replace(",", "\u202f").replace(".", ",")
         suffix = " (estimé)" if self.status == "estimated" else ""
         return f"{text} {self.indicator.unit}{suffix}"
