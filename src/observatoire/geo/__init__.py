@@ -1,0 +1,21 @@
+"""Territory contours (GeoJSON) for maps: communes, EPCI, départements, régions."""
+
+from observatoire.geo.shapes import (
+    Bounds,
+    GeoError,
+    bounds,
+    covered_departements,
+    features,
+    info,
+    outline,
+)
+
+__all__ = [
+    "Bounds",
+    "GeoError",
+    "bounds",
+    "covered_departements",
+    "features",
+    "info",
+    "outline",
+]
