@@ -1,0 +1,442 @@
+"""DVF géolocalisées (Etalab, from DGFiP "Demandes de valeurs foncières"): one row per
+disposition x parcelle x local, 40 columns, comma separator, UTF-8, decimal point
+(SOURCES.md §3; the DGFiP raw format, "|" and decimal comma, is refused with a message).
+
+Emits one table, `ventes`: one row per dwelling sale (nothing else; the indicator engine
+aggregates it). Rules, the usual Etalab / Cerema practice for price statistics:
+
+- a dwelling sale is a mutation whose `nature_mutation` is exactly "Vente" (VEFA, i.e.
+  "Vente en l'état futur d'achèvement", is new build, another market; adjudications,
+  exchanges, expropriations and "Vente terrain à bâtir" are not market sales of dwellings);
+- it contains exactly ONE local of type Maison (code 1) or Appartement (code 2): with two
+  dwellings the single `valeur_fonciere` cannot be split between them. Locals are counted
+  as rows: geo-dvf has no local identifier, and a house on a parcel with several natures
+  de culture is repeated once per nature (the real extract even repeats a dépendance row
+  identically, lines 6-7); such a sale counts as several dwellings and is dropped,
+  the conservative choice;
+- it contains NO "Local industriel. commercial ou assimilé" (code 4), for the same reason;
+  dépendances (code 3: garage, cellar, parking) and plain land rows (no local: garden,
+  meadow) ARE allowed: they come with most houses and flats and would otherwise remove
+  most sales;
+- one mutation spans several rows (one per disposition x parcelle x local) and repeats
+  `valeur_fonciere` on each: rows are grouped on `id_mutation`, the price is counted once;
+- prix_m2 = valeur_fonciere / surface_reelle_bati of the dwelling (surface habitable of
+  the cadastre, not Carrez); sales with a null or zero price or surface are dropped.
+
+Commune: `code_commune` is the code in force when Etalab built the file (the COG of the
+file's year); `ancien_code_commune` (the pre-merger commune on which the parcel is still
+recorded) is ignored, so every sale is counted in the current commune. Paris, Lyon and
+Marseille sales carry arrondissement codes (75101...), never the city code: kept as is.
+
+Absence: a commune absent from `ventes` had no dwelling sale in the file (0 sales, prices
+undefined). Alsace-Moselle (57, 67, 68, livre foncier) and Mayotte are not covered by
+DVF: there absence means unknown.
+
+Batch: millesime = year of the sales (the latest year present unless given); part =
+"<year>-<département(s)>" for a départemental file (Etalab publishes one file per year
+and per département), "<year>" for a national one (10 départements or more), so that
+importing dep 59 for 2023 does not replace dep 62 for 2023 (and do not import both the
+national file and a départemental file of the same year: their sales would add up);
+geo_vintage = millesime; row_count = number of dwelling sales kept.
+
+Scale: the national file has more than 15 million rows. The happy path is ONE DuckDB scan
+of the CSV (all columns read as VARCHAR, typed with TRY_CAST) that keeps only the "Vente"
+rows with a local other than a dépendance, then a group by id_mutation on those. Values
+are checked (date, price, surface, type code, commune code) on the rows used; DuckDB
+itself rejects short or long rows and invalid UTF-8. Only when the scan fails or finds
+an invalid value does a second, slower pass in Python locate the lines (the first 50,
+plus the total count).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO, cast
+
+import duckdb
+
+from observatoire.sources.base import MAX_PROBLEMS_SHOWN, Batch, Problem, SourceError, SourceInfo
+
+COLUMNS = (
+    "id_mutation", "date_mutation", "numero_disposition", "nature_mutation", "valeur_fonciere",
+    "adresse_numero", "adresse_suffixe", "adresse_nom_voie", "adresse_code_voie", "code_postal",
+    "code_commune", "nom_commune", "code_departement", "ancien_code_commune",
+    "ancien_nom_commune", "id_parcelle", "ancien_id_parcelle", "numero_volume", "lot1_numero",
+    "lot1_surface_carrez", "lot2_numero", "lot2_surface_carrez", "lot3_numero",
+    "lot3_surface_carrez", "lot4_numero", "lot4_surface_carrez", "lot5_numero",
+    "lot5_surface_carrez", "nombre_lots", "code_type_local", "type_local",
+    "surface_reelle_bati", "nombre_pieces_principales", "code_nature_culture", "nature_culture",
+    "code_nature_culture_speciale", "nature_culture_speciale", "surface_terrain", "longitude",
+    "latitude",
+)  # fmt: skip
+"""The 40 official columns, in file order (only REQUIRED ones must be present)."""
+
+REQUIRED = (
+    "id_mutation", "date_mutation", "nature_mutation", "valeur_fonciere", "code_commune",
+    "code_type_local", "surface_reelle_bati",
+)  # fmt: skip
+
+# column -> (SQL condition true when the raw text value is invalid, French expectation).
+# Empty fields are read as NULL. The same rules are applied in Python by _bad_value().
+_CHECKS = {
+    "id_mutation": ("id_mutation IS NULL", "identifiant de mutation obligatoire"),
+    "date_mutation": (
+        "TRY_CAST(date_mutation AS DATE) IS NULL",
+        "date AAAA-MM-JJ obligatoire",
+    ),
+    "valeur_fonciere": (
+        "valeur_fonciere IS NOT NULL AND TRY_CAST(valeur_fonciere AS DOUBLE) IS NULL",
+        "nombre (point décimal) attendu",
+    ),
+    "surface_reelle_bati": (
+        "surface_reelle_bati IS NOT NULL AND TRY_CAST(surface_reelle_bati AS DOUBLE) IS NULL",
+        "nombre (point décimal) attendu",
+    ),
+    "code_type_local": (
+        "code_type_local IS NOT NULL AND code_type_local NOT IN ('1', '2', '3', '4')",
+        "code type de local 1, 2, 3 ou 4 attendu",
+    ),
+    "code_commune": (
+        "code_commune IS NULL OR NOT regexp_full_match(code_commune, '[0-9]{5}|2[AB][0-9]{3}')",
+        "code commune INSEE (5 caractères, ex. 01173 ou 2A004) obligatoire",
+    ),
+}
+_COMMUNE = re.compile(r"\d{5}|2[AB]\d{3}")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NATIONAL_FROM = 10  # départements in one file from which it is taken as the national file
+
+
+def read(
+    path: Path,
+    millesime: int | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    **_: object,
+) -> Batch:
+    header = _read_header(path)
+    con = con if con is not None else duckdb.connect()
+    rows, mutations = (f"_dvf_{name}_{uuid.uuid4().hex[:12]}" for name in ("rows", "mutations"))
+    try:
+        con.execute(_scan_sql(rows), {"path": str(path)})
+    except duckdb.Error as exc:
+        # Short rows, bad UTF-8, broken quoting: DuckDB stops at the first one; locate
+        # them all line by line.
+        problems = _locate_problems(path, header, MAX_PROBLEMS_SHOWN)
+        if not problems:
+            problems = [Problem(path.name, f"lecture du fichier impossible ({_first_line(exc)}).")]
+        raise SourceError(problems) from None
+    scanned = con.execute(
+        f"SELECT count(*) FILTER (WHERE is_bad), year(min(date_mutation)), "
+        f"year(max(date_mutation)) FROM {rows}"
+    ).fetchone()
+    assert scanned is not None
+    bad, first_year, last_year = scanned
+    if bad:
+        con.execute(f"DROP TABLE {rows}")
+        problems = _locate_problems(path, header, MAX_PROBLEMS_SHOWN)
+        plural = "s" if bad > 1 else ""
+        problems.append(
+            Problem(path.name, f"{bad} ligne{plural} avec des valeurs invalides au total.")
+        )
+        raise SourceError(problems)
+    con.execute(_MUTATIONS_SQL.format(rows=rows, mutations=mutations))
+    con.execute(f"DROP TABLE {rows}")
+    stats = _stats(con, mutations)
+    if not stats.ventes:
+        con.execute(f"DROP TABLE {mutations}")
+        raise SourceError(
+            [Problem(path.name, "aucune vente de logement (maison ou appartement) exploitable.")]
+        )
+    years = list(range(first_year, last_year + 1))
+    if millesime is None:
+        millesime = last_year
+    elif millesime not in years:
+        con.execute(f"DROP TABLE {mutations}")
+        raise SourceError(
+            [
+                Problem(
+                    path.name,
+                    f"le millésime demandé ({millesime}) ne correspond à aucune vente du "
+                    f"fichier (années présentes : {', '.join(map(str, years))}).",
+                )
+            ]
+        )
+    deps = sorted(stats.deps)
+    part = str(millesime) if len(deps) >= _NATIONAL_FROM else "-".join([str(millesime), *deps])
+    notes = [
+        f"{stats.ventes} ventes de logement retenues (années {', '.join(map(str, years))}, "
+        f"départements {', '.join(deps)}).",
+        "Vente de logement = mutation « Vente » comportant exactement une maison ou un "
+        "appartement, sans local commercial ni industriel (dépendances admises) ; "
+        "prix au m² = valeur foncière / surface réelle bâtie.",
+        f"Mutations « Vente » écartées : {stats.several} à plusieurs logements, "
+        f"{stats.commercial} avec un local commercial ou industriel, "
+        f"{stats.unpriced} sans prix ou sans surface.",
+        "Commune = code_commune du fichier (code en vigueur à la publication) ; "
+        "ancien_code_commune ignoré.",
+        "Commune absente = aucune vente de logement dans le fichier (0 vente, prix non "
+        "défini) ; Alsace-Moselle (57, 67, 68) et Mayotte ne sont pas couverts par DVF.",
+    ]
+    return Batch(
+        millesime=millesime,
+        part=part,
+        geo_vintage=millesime,
+        layout="dvf_geolocalisees",
+        tables={"ventes": con.sql(_VENTES_SQL.format(mutations=mutations))},
+        row_count=stats.ventes,
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- the scan
+
+_BAD = " OR ".join(f"({cond})" for cond, _ in _CHECKS.values())
+_KEPT = "nature_mutation = 'Vente' AND coalesce(code_type_local <> '3', false)"
+
+
+def _scan_sql(rows: str) -> str:
+    # The only pass over the file. Keeps the "Vente" rows with a local other than a
+    # dépendance (a dwelling, a commercial local, or an invalid type code), a small part
+    # of the file; land, dépendances and other natures are never stored. Values are
+    # checked on the kept rows only: they are the only values used, and checking every
+    # row of a national file doubled the time of the scan.
+    return f"""
+CREATE TEMP TABLE {rows} AS
+SELECT id_mutation, TRY_CAST(date_mutation AS DATE) AS date_mutation, code_commune,
+       code_type_local AS type_code, TRY_CAST(valeur_fonciere AS DOUBLE) AS valeur_fonciere,
+       TRY_CAST(surface_reelle_bati AS DOUBLE) AS surface_reelle_bati, ({_BAD}) AS is_bad
+FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
+              escape = '"', encoding = 'utf-8')
+WHERE {_KEPT}
+"""
+
+
+# One row per mutation: valeur_fonciere is repeated on every row, so it is taken once,
+# from the dwelling row (the only one when the mutation is a dwelling sale).
+_MUTATIONS_SQL = """
+CREATE TEMP TABLE {mutations} AS
+SELECT id_mutation,
+       count(*) FILTER (WHERE type_code IN ('1', '2')) AS n_dwellings,
+       count(*) FILTER (WHERE type_code = '4') AS n_commercial,
+       any_value(date_mutation) FILTER (WHERE type_code IN ('1', '2')) AS date_mutation,
+       any_value(code_commune) FILTER (WHERE type_code IN ('1', '2')) AS code_commune,
+       any_value(type_code) FILTER (WHERE type_code IN ('1', '2')) AS type_code,
+       any_value(valeur_fonciere) FILTER (WHERE type_code IN ('1', '2')) AS valeur_fonciere,
+       any_value(surface_reelle_bati) FILTER (WHERE type_code IN ('1', '2'))
+           AS surface_reelle_bati
+FROM {rows}
+GROUP BY id_mutation
+"""
+
+_SALE = "n_dwellings = 1 AND n_commercial = 0"
+_PRICED = "coalesce(valeur_fonciere > 0 AND surface_reelle_bati > 0, false)"
+
+_VENTES_SQL = f"""
+SELECT id_mutation,
+       date_mutation,
+       CAST(year(date_mutation) AS INTEGER) AS year,
+       code_commune,
+       CASE type_code WHEN '1' THEN 'Maison' ELSE 'Appartement' END AS type_local,
+       valeur_fonciere,
+       surface_reelle_bati,
+       valeur_fonciere / surface_reelle_bati AS prix_m2
+FROM {{mutations}}
+WHERE {_SALE} AND {_PRICED}
+"""
+
+
+@dataclass(frozen=True)
+class _Stats:
+    ventes: int
+    several: int
+    commercial: int
+    unpriced: int
+    deps: frozenset[str]
+
+
+def _stats(con: duckdb.DuckDBPyConnection, mutations: str) -> _Stats:
+    dep = (
+        "CASE WHEN code_commune LIKE '97%' THEN left(code_commune, 3) "
+        "ELSE left(code_commune, 2) END"
+    )
+    row = con.execute(
+        f"""
+SELECT count(*) FILTER (WHERE {_SALE} AND {_PRICED}),
+       count(*) FILTER (WHERE n_dwellings > 1 AND n_commercial = 0),
+       count(*) FILTER (WHERE n_dwellings > 0 AND n_commercial > 0),
+       count(*) FILTER (WHERE {_SALE} AND NOT {_PRICED}),
+       list(DISTINCT {dep}) FILTER (WHERE {_SALE} AND {_PRICED})
+FROM {mutations}
+"""
+    ).fetchone()
+    assert row is not None
+    return _Stats(int(row[0]), int(row[1]), int(row[2]), int(row[3]), frozenset(row[4] or []))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _open(path: Path) -> BinaryIO:
+    if path.suffix == ".gz":
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def _read_header(path: Path) -> list[str]:
+    """Check the header line cheaply before the scan (empty file, encoding, separator,
+    required columns), so that these common mistakes get a precise message."""
+    if not path.is_file():
+        raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
+    try:
+        with _open(path) as fh:
+            first = fh.readline()
+            data = fh.readline()
+            while data and not data.strip():
+                data = fh.readline()
+    except (OSError, EOFError) as exc:
+        raise SourceError([Problem(path.name, f"archive gzip illisible ({exc}).")]) from None
+    if not first.strip() and not data:
+        raise SourceError([Problem(path.name, "le fichier est vide.")])
+    try:
+        text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise SourceError([_encoding_problem(path.name, 1, first, exc)]) from None
+    header = next(csv.reader([text]))
+    if len(header) == 1 and ("|" in text or ";" in text):
+        raise SourceError(
+            [
+                Problem(
+                    path.name,
+                    "séparateur inattendu : DVF géolocalisées (Etalab) est séparé par des "
+                    "virgules ; le fichier brut DGFiP (séparateur « | ») n'est pas accepté.",
+                    line=1,
+                )
+            ]
+        )
+    missing = [c for c in REQUIRED if c not in header]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    problems = [
+        Problem(path.name, "colonne obligatoire absente de l'en-tête.", line=1, column=c)
+        for c in missing
+    ] + [
+        Problem(path.name, "colonne présente deux fois dans l'en-tête.", line=1, column=d)
+        for d in dupes
+    ]
+    if problems:
+        raise SourceError(problems)
+    if not data:
+        raise SourceError([Problem(path.name, "le fichier ne contient aucune ligne de données.")])
+    return header
+
+
+def _encoding_problem(file: str, line: int, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    return Problem(
+        file,
+        f"encodage invalide : l'octet 0x{raw[exc.start]:02X} n'est pas de l'UTF-8 "
+        "(DVF géolocalisées est publié en UTF-8 ; réenregistrez le fichier en UTF-8).",
+        line=line,
+    )
+
+
+# --------------------------------------------------------------------------- slow pass
+
+
+def _locate_problems(path: Path, header: list[str], limit: int) -> list[Problem]:
+    """Second pass, only after a failed scan: the first `limit` problems with their
+    physical line (records are where they start, as in base.read_rows)."""
+    problems: list[Problem] = []
+    index = {name: header.index(name) for name in _CHECKS}
+    nature, local = header.index("nature_mutation"), header.index("code_type_local")
+    try:
+        with _open(path) as fh:
+            reader = csv.reader(_decoded_lines(fh, path.name, problems))
+            next(reader, None)
+            start = reader.line_num + 1
+            for record in reader:
+                if len(problems) >= limit:
+                    break
+                if len(record) != len(header) and any(field.strip() for field in record):
+                    problems.append(
+                        Problem(
+                            path.name,
+                            f"{len(record)} champs au lieu de {len(header)} (ligne tronquée "
+                            "ou séparateur incorrect).",
+                            line=start,
+                        )
+                    )
+                # Same rows as _KEPT: the values of the other rows are not used.
+                elif record and record[nature] == "Vente" and record[local] not in ("", "3"):
+                    problems.extend(
+                        Problem(path.name, f"{_CHECKS[column][1]}.", start, column, record[i])
+                        for column, i in index.items()
+                        if _bad_value(column, record[i])
+                    )
+                start = reader.line_num + 1
+    except (OSError, EOFError) as exc:
+        problems.append(Problem(path.name, f"archive gzip illisible ({exc})."))
+    return problems[:limit]
+
+
+def _decoded_lines(fh: BinaryIO, file: str, problems: list[Problem]) -> Iterator[str]:
+    for number, raw in enumerate(fh, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(_encoding_problem(file, number, raw, exc))
+            line = raw.decode("utf-8", errors="replace")
+        yield line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _bad_value(column: str, value: str) -> bool:
+    """The Python twin of the SQL conditions in _CHECKS (empty = NULL)."""
+    empty = value == ""
+    if column == "id_mutation":
+        return empty
+    if column == "date_mutation":
+        m = _DATE.fullmatch(value)
+        if m is None:
+            return True
+        try:
+            date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return True
+        return False
+    if column in ("valeur_fonciere", "surface_reelle_bati"):
+        if empty:
+            return False
+        try:
+            float(value)
+        except ValueError:
+            return True
+        return False
+    if column == "code_type_local":
+        return not empty and value not in ("1", "2", "3", "4")
+    if column == "code_commune":
+        return _COMMUNE.fullmatch(value) is None
+    return False
+
+
+SOURCE = SourceInfo(
+    name="dvf",
+    label="Demandes de valeurs foncières géolocalisées (ventes de logements)",
+    producer="DGFiP, retraitement Etalab",
+    url="https://www.data.gouv.fr/fr/datasets/demandes-de-valeurs-foncieres-geolocalisees/",
+    licence="Licence Ouverte / Etalab 2.0",
+    description=(
+        "Mutations immobilières à titre onéreux, une ligne par disposition, parcelle et "
+        "local ; le lecteur en tire une ligne par vente de maison ou d'appartement avec son "
+        "prix au m². Hors Alsace-Moselle et Mayotte. Géographie de l'année du fichier."
+    ),
+    read=read,
+)
