@@ -77,7 +77,9 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(help="Observatoire de l'habitat et de l'hébergement : données, indicateurs, territoires.")
+@click.group(
+    help="Observatoire de l'habitat et de l'hébergement : données, indicateurs, territoires."
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -94,7 +96,9 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @main.command("import", help="Valider puis charger un fichier d'une source nationale.")
 @click.argument("source")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--millesime", type=int, default=None, help="Millésime, s'il ne se lit pas dans le fichier.")
+@click.option(
+    "--millesime", type=int, default=None, help="Millésime, s'il ne se lit pas dans le fichier."
+)
 @click.pass_obj
 @friendly
 def import_cmd(settings: Settings, source: str, path: Path, millesime: int | None) -> None:
@@ -142,11 +146,17 @@ def build(settings: Settings) -> None:
         console.print("Source non chargée pour : " + ", ".join(summary.not_loaded), highlight=False)
 
 
-@main.command(help="Afficher la valeur d'un indicateur pour un territoire (ex. COM:62498, EPCI:246200364, DEP:62, FR).")
+@main.command(
+    help="Afficher la valeur d'un indicateur pour un territoire (ex. COM:62498, EPCI:246200364, DEP:62, FR)."
+)
 @click.argument("indicator")
 @click.argument("territory")
-@click.option("--year", type=int, default=None, help="Année des données (défaut : la plus récente).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Format de sortie.")
+@click.option(
+    "--year", type=int, default=None, help="Année des données (défaut : la plus récente)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Format de sortie."
+)
 @click.pass_obj
 @friendly
 def value(settings: Settings, indicator: str, territory: str, year: int | None, fmt: str) -> None:
@@ -161,10 +171,16 @@ def value(settings: Settings, indicator: str, territory: str, year: int | None, 
         click.echo(json.dumps(v.as_dict(), ensure_ascii=False))
     else:
         year_text = v.year if v.year is not None else "—"
-        console.print(f"{v.indicator.label} — {v.name} ({t.id}), {year_text} : [bold]{v.formatted()}[/]", highlight=False)
+        console.print(
+            f"{v.indicator.label} — {v.name} ({t.id}), {year_text} : [bold]{v.formatted()}[/]",
+            highlight=False,
+        )
         if v.source:
-            console.print(f"Source : {v.source_detail}, millésime {v.millesime}"
-                          + (f", géographie COG {v.geo_vintage}" if v.geo_vintage else ""), highlight=False)
+            console.print(
+                f"Source : {v.source_detail}, millésime {v.millesime}"
+                + (f", géographie COG {v.geo_vintage}" if v.geo_vintage else ""),
+                highlight=False,
+            )
         if v.note:
             console.print(f"Note : {v.note}", highlight=False)
     if v.status == "missing":
@@ -186,7 +202,9 @@ def indicators(fmt: str) -> None:
     console.print(table)
 
 
-@main.command("sources", help="Lister les sources nationales et les imports de ce dossier de données.")
+@main.command(
+    "sources", help="Lister les sources nationales et les imports de ce dossier de données."
+)
 @click.pass_obj
 @friendly
 def sources_cmd(settings: Settings) -> None:
@@ -197,11 +215,14 @@ def sources_cmd(settings: Settings) -> None:
     for name in sources.names():
         info = sources.get(name)
         mine = [i for i in imported if i.source == name]
-        text = "\n".join(
-            f"{i.millesime}/{i.part} : {i.provenance['file_name']}, {i.provenance['row_count']} l., "
-            f"sha256 {str(i.provenance['sha256'])[:12]}…, {i.provenance['imported_at']}"
-            for i in mine
-        ) or "source non chargée"
+        text = (
+            "\n".join(
+                f"{i.millesime}/{i.part} : {i.provenance['file_name']}, {i.provenance['row_count']} l., "
+                f"sha256 {str(i.provenance['sha256'])[:12]}…, {i.provenance['imported_at']}"
+                for i in mine
+            )
+            or "source non chargée"
+        )
         table.add_row(name, info.producer, info.label, text)
     console.print(table)
 
@@ -218,10 +239,14 @@ def groupings() -> None:
 def groupings_import(settings: Settings, path: Path) -> None:
     found = load_groupings(path)
     save_groupings(found, settings.groupings_path)
-    console.print(f"[green]{len(found)} regroupement(s) enregistrés.[/] Relancez « observatoire build ».")
+    console.print(
+        f"[green]{len(found)} regroupement(s) enregistrés.[/] Relancez « observatoire build »."
+    )
 
 
-@main.command(help="Construire la démonstration à partir des extraits réels fournis, puis servir le portail.")
+@main.command(
+    help="Construire la démonstration à partir des extraits réels fournis, puis servir le portail."
+)
 @click.option("--no-serve", is_flag=True, help="Construire seulement, sans lancer le portail.")
 @click.pass_obj
 @friendly

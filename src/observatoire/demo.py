@@ -15,7 +15,17 @@ from observatoire.settings import Settings
 from observatoire.territories import Territory
 from observatoire.territories.groupings import load_groupings, save_groupings
 
-SHOWCASE = ["COM:62498", "EPCI:246200364", "DEP:62", "DEP:59", "DEP:14", "DEP:46", "DEP:53", "REG:32", "FR"]
+SHOWCASE = [
+    "COM:62498",
+    "EPCI:246200364",
+    "DEP:62",
+    "DEP:59",
+    "DEP:14",
+    "DEP:46",
+    "DEP:53",
+    "REG:32",
+    "FR",
+]
 KEY_INDICATORS = [
     "log_total",
     "taux_vacance",

@@ -25,6 +25,7 @@ from observatoire.indicators.inputs import (
     records_view,
     supra_component,
 )
+from observatoire.territories import vintages
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
@@ -44,7 +45,11 @@ def summed(
 ) -> pl.DataFrame:
     """Additive component at every level: level, code, year, value, status, millesime,
     geo_vintage, note."""
-    com = communes if communes is not None else commune_component(con, comp, additive=True)
+    if communes is not None:
+        com = communes
+    else:
+        raw = raw_commune_component(con, comp)
+        com = harmonise(raw, additive=True)
     supra = supra_component(con, comp) if use_published else pl.DataFrame()
     _register(con, "_com", com)
     years = set(com["year"].to_list()) | (set(supra["year"].to_list()) if supra.height else set())
@@ -57,30 +62,46 @@ def summed(
         f"""
         WITH cov AS (SELECT DISTINCT c.year, k.dep FROM _com c JOIN communes k USING (commune)),
         base AS (
-            SELECT y.year, k.commune,
+            SELECT y.year, k.commune, k.dep,
                 CASE WHEN c.commune IS NOT NULL THEN c.value
                      WHEN cov.dep IS NOT NULL THEN {zero} END AS value,
                 CASE WHEN c.commune IS NOT NULL THEN c.status
                      WHEN cov.dep IS NULL THEN 'missing' ELSE '{absent_status}' END AS status,
                 CASE WHEN c.commune IS NULL AND cov.dep IS NULL THEN 'département non couvert'
                      WHEN c.commune IS NULL THEN 'absente du fichier' END AS note,
+                -- An overseas département the file does not cover at all is left out of
+                -- the France total, which says so (RP: France hors Mayotte).
+                (k.dep IN ('971', '972', '973', '974', '976') AND cov.dep IS NULL) AS overseas_out,
                 c.millesime, c.geo_vintage
             FROM _years y CROSS JOIN communes k
             LEFT JOIN _com c ON c.year = y.year AND c.commune = k.commune
             LEFT JOIN cov ON cov.year = y.year AND cov.dep = k.dep
+        ),
+        kept AS (
+            SELECT m.level, m.code, b.* FROM base b JOIN membership m USING (commune)
+            WHERE NOT (m.level = 'FR' AND b.overseas_out
+                       AND EXISTS (SELECT 1 FROM cov WHERE cov.year = b.year AND cov.dep < '97'))
+        ),
+        excluded AS (
+            SELECT b.year, string_agg(DISTINCT t.name, ', ') AS deps
+            FROM base b JOIN territories t ON t.level = 'DEP' AND t.code = b.dep
+            WHERE b.overseas_out GROUP BY b.year
         )
-        SELECT m.level, m.code, b.year,
-            CASE WHEN m.level = 'COM' THEN any_value(b.value)
+        SELECT b.level, b.code, b.year,
+            CASE WHEN b.level = 'COM' THEN any_value(b.value)
                  WHEN count(b.value) = count(*) THEN sum(b.value) END AS value,
-            CASE WHEN m.level = 'COM' THEN any_value(b.status)
+            CASE WHEN b.level = 'COM' THEN any_value(b.status)
                  WHEN count(b.value) < count(*) THEN 'unavailable'
                  WHEN bool_or(b.status = 'estimated') THEN 'estimated' ELSE 'ok' END AS status,
-            CASE WHEN m.level = 'COM' THEN any_value(b.note)
+            CASE WHEN b.level = 'COM' THEN any_value(b.note)
                  WHEN count(b.value) < count(*) THEN
-                    (count(*) - count(b.value)) || ' commune(s) sans valeur connue' END AS note,
+                    (count(*) - count(b.value)) || ' commune(s) sans valeur connue'
+                 WHEN b.level = 'FR' AND any_value(e.deps) IS NOT NULL THEN
+                    'France hors ' || any_value(e.deps) || ' (non couvert par la source)' END
+                AS note,
             max(b.millesime) AS millesime, max(b.geo_vintage) AS geo_vintage
-        FROM base b JOIN membership m USING (commune)
-        GROUP BY m.level, m.code, b.year
+        FROM kept b LEFT JOIN excluded e USING (year)
+        GROUP BY b.level, b.code, b.year
         """
     ).pl()
     if supra.height:
@@ -90,11 +111,68 @@ def summed(
         agg = agg.with_columns(
             pl.when(use_pub).then(pl.col("value_pub")).otherwise(pl.col("value")).alias("value"),
             pl.when(use_pub).then(pl.col("status_pub")).otherwise(pl.col("status")).alias("status"),
-            pl.when(use_pub).then(pl.lit("valeur publiée par le producteur")).otherwise(pl.col("note")).alias("note"),
-            pl.when(use_pub).then(pl.col("millesime_pub")).otherwise(pl.col("millesime")).alias("millesime"),
-            pl.when(use_pub).then(pl.col("geo_vintage_pub")).otherwise(pl.col("geo_vintage")).alias("geo_vintage"),
+            pl.when(use_pub)
+            .then(pl.lit("valeur publiée par le producteur"))
+            .otherwise(pl.col("note"))
+            .alias("note"),
+            pl.when(use_pub)
+            .then(pl.col("millesime_pub"))
+            .otherwise(pl.col("millesime"))
+            .alias("millesime"),
+            pl.when(use_pub)
+            .then(pl.col("geo_vintage_pub"))
+            .otherwise(pl.col("geo_vintage"))
+            .alias("geo_vintage"),
         ).drop([c for c in agg.columns if c.endswith("_pub")] + ["value_pub"], strict=False)
-    return agg
+    return _exact_split_parents(con, agg, com)
+
+
+def _exact_split_parents(
+    con: duckdb.DuckDBPyConnection, agg: pl.DataFrame, com: pl.DataFrame
+) -> pl.DataFrame:
+    """A commune split since the source's COG is apportioned by population (estimated),
+    but a parent holding every piece of it has the exact total: it is not estimated."""
+    if not agg.height or not (agg["status"] == "estimated").any():
+        return agg
+    splits = [
+        vintages.passage(int(gv)).filter(pl.col("estimated")).with_columns(pl.lit(gv).alias("gv"))
+        for gv in com["geo_vintage"].unique().drop_nulls().to_list()
+    ]
+    _register(
+        con,
+        "_splits",
+        pl.concat(splits)
+        if splits
+        else pl.DataFrame(
+            schema={
+                "old_code": pl.Utf8,
+                "new_code": pl.Utf8,
+                "weight": pl.Float64,
+                "estimated": pl.Boolean,
+                "gv": pl.Int32,
+            }
+        ),
+    )
+    partial = con.execute(
+        """
+        WITH inside AS (
+            SELECT m.level, m.code, s.gv, s.old_code, count(*) AS n
+            FROM _splits s JOIN membership m ON m.commune = s.new_code
+            WHERE m.level <> 'COM' GROUP BY ALL
+        ), total AS (SELECT gv, old_code, count(*) AS n FROM _splits GROUP BY ALL)
+        SELECT DISTINCT i.level, i.code FROM inside i JOIN total t USING (gv, old_code)
+        WHERE i.n < t.n
+        """
+    ).pl()
+    exact = (pl.col("status") == "estimated") & (pl.col("level") != "COM")
+    if partial.height:
+        agg = agg.join(
+            partial.with_columns(pl.lit(True).alias("_partial")), on=["level", "code"], how="left"
+        )
+        exact = exact & pl.col("_partial").is_null()
+    return agg.with_columns(
+        pl.when(exact).then(pl.lit("ok")).otherwise(pl.col("status")).alias("status")
+    ).drop("_partial", strict=False)
 
 
 def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
@@ -112,7 +190,9 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
         )
     ]
     if supra.height:
-        rows.append(supra.select("level", "code", "year", "value", "status", "millesime", "geo_vintage"))
+        rows.append(
+            supra.select("level", "code", "year", "value", "status", "millesime", "geo_vintage")
+        )
     pub = pl.concat(rows, how="diagonal_relaxed")
     if not pub.height:
         return pl.DataFrame()
@@ -188,17 +268,32 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
     v = raw_commune_component(con, recipe.value)
     w = raw_commune_component(con, recipe.weight)
     keys = ["year", "code", "geo_vintage"]
-    prod = w.join(v.select(*keys, pl.col("value").alias("v"), pl.col("status").alias("vs")), on=keys, how="left")
+    prod = w.join(
+        v.select(*keys, pl.col("value").alias("v"), pl.col("status").alias("vs")),
+        on=keys,
+        how="left",
+    )
     # A commune with no sale has no mean price but weighs nothing: its product is 0.
     prod = prod.with_columns(
-        pl.when(pl.col("value") == 0).then(0.0).otherwise(pl.col("v") * pl.col("value")).alias("value"),
+        pl.when(pl.col("value") == 0)
+        .then(0.0)
+        .otherwise(pl.col("v") * pl.col("value"))
+        .alias("value"),
         pl.when(pl.col("value") == 0)
         .then(pl.col("status"))
         .otherwise(pl.coalesce("vs", pl.lit("missing")))
         .alias("status"),
     ).drop("v", "vs")
-    num = summed(con, recipe.value, recipe.absent, communes=harmonise(prod, additive=True), use_published=False)
-    den = summed(con, recipe.weight, recipe.absent, communes=harmonise(w, additive=True), use_published=False)
+    num = summed(
+        con,
+        recipe.value,
+        recipe.absent,
+        communes=harmonise(prod, additive=True),
+        use_published=False,
+    )
+    den = summed(
+        con, recipe.weight, recipe.absent, communes=harmonise(w, additive=True), use_published=False
+    )
     if not num.height:
         return pl.DataFrame()
     return _combine(num, den, 1.0, "pondération")
@@ -270,7 +365,15 @@ def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recip
     if agg == "sum":
         out = out.with_columns(pl.col("value").alias("weight"), pl.col("value").alias("numer"))
     return out.select(
-        "level", "code", "year", "value", "status", "weight", "numer",
-        pl.col("millesime").cast(pl.Int32), pl.col("geo_vintage").cast(pl.Int32),
-        pl.col("millesime_den").cast(pl.Int32), "note",
+        "level",
+        "code",
+        "year",
+        "value",
+        "status",
+        "weight",
+        "numer",
+        pl.col("millesime").cast(pl.Int32),
+        pl.col("geo_vintage").cast(pl.Int32),
+        pl.col("millesime_den").cast(pl.Int32),
+        "note",
     )

@@ -30,8 +30,17 @@ from observatoire.territories.referential import COG_YEAR, Referential, national
 from observatoire.warehouse.store import list_imports, promote, staging
 
 CUBE_COLUMNS = [
-    "indicator", "level", "code", "year", "value", "status", "source", "millesime",
-    "source_detail", "geo_vintage", "note",
+    "indicator",
+    "level",
+    "code",
+    "year",
+    "value",
+    "status",
+    "source",
+    "millesime",
+    "source_detail",
+    "geo_vintage",
+    "note",
 ]
 
 
@@ -79,14 +88,26 @@ def _indicator_rows(
     den = pl.col("millesime_den")
     detail = (
         pl.when(den.is_not_null() & (den != pl.col("millesime")))
-        .then(pl.col("source_detail") + pl.lit(" (dénominateur : millésime ") + den.cast(pl.Utf8) + pl.lit(")"))
+        .then(
+            pl.col("source_detail")
+            + pl.lit(" (dénominateur : millésime ")
+            + den.cast(pl.Utf8)
+            + pl.lit(")")
+        )
         .otherwise(pl.col("source_detail"))
     )
     return chosen.select(
         pl.lit(indicator.code).alias("indicator"),
-        "level", "code", pl.col("year").cast(pl.Int32), "value", "status", "source",
-        pl.col("millesime").cast(pl.Int32), detail.alias("source_detail"),
-        pl.col("geo_vintage").cast(pl.Int32), "note",
+        "level",
+        "code",
+        pl.col("year").cast(pl.Int32),
+        "value",
+        "status",
+        "source",
+        pl.col("millesime").cast(pl.Int32),
+        detail.alias("source_detail"),
+        pl.col("geo_vintage").cast(pl.Int32),
+        "note",
     )
 
 
@@ -130,7 +151,9 @@ def build(
         for i in range(len(imports)):
             con.execute(f"DETACH w{i}")
         con.register("_cube", cube)
-        con.execute("CREATE TABLE cube AS SELECT * FROM _cube ORDER BY indicator, level, code, year")
+        con.execute(
+            "CREATE TABLE cube AS SELECT * FROM _cube ORDER BY indicator, level, code, year"
+        )
         con.unregister("_cube")
         con.execute("CREATE INDEX cube_key ON cube (indicator, level, code)")
         con.execute("DROP TABLE membership")
@@ -142,7 +165,11 @@ def build(
         )
         con.register("_ind", indicators)
         con.execute("CREATE TABLE indicators AS SELECT * FROM _ind")
-        prov = pl.DataFrame([{k: str(v) for k, v in i.provenance.items()} for i in imports]) if imports else None
+        prov = (
+            pl.DataFrame([{k: str(v) for k, v in i.provenance.items()} for i in imports])
+            if imports
+            else None
+        )
         if prov is not None:
             con.register("_prov", prov)
             con.execute("CREATE TABLE imports AS SELECT * FROM _prov")

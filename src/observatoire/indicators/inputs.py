@@ -74,7 +74,9 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
             "variable VARCHAR, value DOUBLE, status VARCHAR)"
         )
     for (source, table), parts in record_parts.items():
-        union = " UNION ALL ".join(f"SELECT {meta}, * FROM {alias}.{table}" for alias, meta in parts)
+        union = " UNION ALL ".join(
+            f"SELECT {meta}, * FROM {alias}.{table}" for alias, meta in parts
+        )
         con.execute(f'CREATE VIEW "rec_{source}_{table}" AS {union}')
 
 
@@ -122,7 +124,9 @@ def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
     parts = []
     for (gv,), group in raw.group_by("geo_vintage"):
         done = vintages.harmonise(
-            group.drop("geo_vintage"), int(gv), additive=additive  # type: ignore[arg-type]
+            group.drop("geo_vintage"),
+            int(gv),
+            additive=additive,  # type: ignore[arg-type]
         )
         parts.append(done)
     if not parts:
@@ -168,7 +172,9 @@ def records_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:
         return None
     gvs = [
         int(r[0])
-        for r in con.execute(f'SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM "{name}"').fetchall()
+        for r in con.execute(
+            f'SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM "{name}"'
+        ).fetchall()
     ]
     _passage(con, gvs)
     # A record (one sale) cannot be split: it follows the main successor of its commune.

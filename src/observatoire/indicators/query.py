@@ -89,10 +89,23 @@ class Cube:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _row(self, indicator: Indicator, t: Territory, name: str, row: tuple[Any, ...] | None) -> Value:
+    def _row(
+        self, indicator: Indicator, t: Territory, name: str, row: tuple[Any, ...] | None
+    ) -> Value:
         if row is None:
-            return Value(indicator, t, name, None, None, "missing", None, None, None, None,
-                         "source non chargée")
+            return Value(
+                indicator,
+                t,
+                name,
+                None,
+                None,
+                "missing",
+                None,
+                None,
+                None,
+                None,
+                "source non chargée",
+            )
         year, value, status, source, millesime, detail, geo, note = row
         return Value(indicator, t, name, year, value, status, source, millesime, detail, geo, note)
 
@@ -120,8 +133,19 @@ class Cube:
             if v.year == year:
                 return v
         known = ", ".join(str(v.year) for v in series) or "aucune"
-        return Value(indicator, territory, name, year, None, "missing", None, None, None, None,
-                     f"pas de donnée pour {year} (années disponibles : {known})")
+        return Value(
+            indicator,
+            territory,
+            name,
+            year,
+            None,
+            "missing",
+            None,
+            None,
+            None,
+            None,
+            f"pas de donnée pour {year} (années disponibles : {known})",
+        )
 
     def values_at(self, code: str, level: Level, year: int) -> dict[str, Value]:
         indicator = get(code)

@@ -24,16 +24,27 @@ VISIBLE = ("ok", "estimated")
 def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
     masks = []
     if rule.min_weight is not None:
-        masks.append(pl.col("weight").is_not_null() & (pl.col("weight") > 0) & (pl.col("weight") < rule.min_weight))
+        masks.append(
+            pl.col("weight").is_not_null()
+            & (pl.col("weight") > 0)
+            & (pl.col("weight") < rule.min_weight)
+        )
     if rule.min_numerator is not None:
-        masks.append(pl.col("numer").is_not_null() & (pl.col("numer") > 0) & (pl.col("numer") < rule.min_numerator))
+        masks.append(
+            pl.col("numer").is_not_null()
+            & (pl.col("numer") > 0)
+            & (pl.col("numer") < rule.min_numerator)
+        )
     if not masks:
         return frame.with_columns(pl.lit(False).alias("threshold_secret"))
     hit = pl.any_horizontal(masks) & pl.col("status").is_in(VISIBLE)
     return frame.with_columns(
         hit.alias("threshold_secret"),
         pl.when(hit).then(pl.lit("secret")).otherwise(pl.col("status")).alias("status"),
-        pl.when(hit).then(pl.lit("secret statistique (seuil)")).otherwise(pl.col("note")).alias("note"),
+        pl.when(hit)
+        .then(pl.lit("secret statistique (seuil)"))
+        .otherwise(pl.col("note"))
+        .alias("note"),
     )
 
 
@@ -44,15 +55,15 @@ def secondary(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
         "level", "code", "year", pl.col("status").alias("parent_status")
     )
     links = membership.filter(pl.col("level") != "COM").rename({"code": "parent"})
-    hidden = set(
-        com.filter(pl.col("threshold_secret")).select("code", "year").iter_rows()
-    )
+    hidden = set(com.filter(pl.col("threshold_secret")).select("code", "year").iter_rows())
     if not hidden:
         return frame
     cand = com.filter(pl.col("status").is_in(VISIBLE) & pl.col("value").is_not_null())
-    cand_rows = cand.join(links, left_on="code", right_on="commune").join(
-        parents.rename({"code": "parent"}), on=["level", "parent", "year"]
-    ).filter(pl.col("parent_status").is_in(VISIBLE))
+    cand_rows = (
+        cand.join(links, left_on="code", right_on="commune")
+        .join(parents.rename({"code": "parent"}), on=["level", "parent", "year"])
+        .filter(pl.col("parent_status").is_in(VISIBLE))
+    )
     extra: set[tuple[str, int]] = set()
     masked_links = com.join(links, left_on="code", right_on="commune").select(
         "code", "year", "level", "parent"
@@ -71,7 +82,9 @@ def secondary(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
         )
         if not counts.height:
             break
-        pool = cand_rows.join(counts.select("level", "parent", "year"), on=["level", "parent", "year"])
+        pool = cand_rows.join(
+            counts.select("level", "parent", "year"), on=["level", "parent", "year"]
+        )
         pool = pool.join(cur, on=["code", "year"], how="anti")
         picks = pool.sort("weight", "code").group_by("level", "parent", "year").first()
         new = set(picks.select("code", "year").iter_rows()) - current
@@ -88,7 +101,10 @@ def secondary(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
     hit = pl.col("_x").fill_null(False)
     return out.with_columns(
         pl.when(hit).then(pl.lit("secret")).otherwise(pl.col("status")).alias("status"),
-        pl.when(hit).then(pl.lit("secret statistique (secret secondaire)")).otherwise(pl.col("note")).alias("note"),
+        pl.when(hit)
+        .then(pl.lit("secret statistique (secret secondaire)"))
+        .otherwise(pl.col("note"))
+        .alias("note"),
     ).drop("_x")
 
 
@@ -97,6 +113,6 @@ def apply(frame: pl.DataFrame, rule: Secrecy, membership: pl.DataFrame) -> pl.Da
     if rule.secondary:
         out = secondary(out, membership)
     masked = pl.col("status") == "secret"
-    return out.with_columns(pl.when(masked).then(None).otherwise(pl.col("value")).alias("value")).drop(
-        "threshold_secret"
-    )
+    return out.with_columns(
+        pl.when(masked).then(None).otherwise(pl.col("value")).alias("value")
+    ).drop("threshold_secret")

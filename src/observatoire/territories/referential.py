@@ -71,7 +71,7 @@ class Referential:
             return tuple(c for c, r in self.commune_reg.items() if r == t.code)
         if t.level is Level.GRP:
             return self.groupings[t.code].communes
-        return tuple(self.commune_dep)
+        return tuple(c for c, d in self.commune_dep.items() if in_france(d))
 
     def referents(self, t: Territory) -> list[Territory]:
         """The territories a value is compared with: EPCI, département(s), région, France."""
@@ -150,12 +150,24 @@ class Referential:
                     "commune": [c for c in coms if self.commune_epci.get(c)],
                 }
             ),
-            pl.DataFrame({"level": "DEP", "code": [self.commune_dep[c] for c in coms], "commune": coms}),
-            pl.DataFrame({"level": "REG", "code": [self.commune_reg[c] for c in coms], "commune": coms}),
-            pl.DataFrame({"level": "FR", "code": "FR", "commune": coms}),
+            pl.DataFrame(
+                {"level": "DEP", "code": [self.commune_dep[c] for c in coms], "commune": coms}
+            ),
+            pl.DataFrame(
+                {"level": "REG", "code": [self.commune_reg[c] for c in coms], "commune": coms}
+            ),
+            pl.DataFrame(
+                {
+                    "level": "FR",
+                    "code": "FR",
+                    "commune": [c for c in coms if in_france(self.commune_dep[c])],
+                }
+            ),
         ]
         for g in self.groupings.values():
-            frames.append(pl.DataFrame({"level": "GRP", "code": g.slug, "commune": list(g.communes)}))
+            frames.append(
+                pl.DataFrame({"level": "GRP", "code": g.slug, "commune": list(g.communes)})
+            )
         return pl.concat(frames)
 
     def territories(self) -> pl.DataFrame:
@@ -183,6 +195,12 @@ class Referential:
             arrondissements=self.arrondissements,
             groupings={**self.groupings, **extra},
         )
+
+
+def in_france(dep: str) -> bool:
+    """France of the statistics: metropolitan départements and the five DROM. The
+    collectivités d'outre-mer (975, 977, 978, 98x) are outside INSEE's France."""
+    return not dep.startswith("9") or dep in ("971", "972", "973", "974", "976") or len(dep) == 2
 
 
 def fold(text: str) -> str:
