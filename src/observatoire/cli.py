@@ -61,7 +61,7 @@ def friendly(func: F) -> F:
             ctx.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException):
             raise
-        except Exception as exc:  # noqa: BLE001 - last resort: log, never show a traceback
+        except Exception as exc:  # last resort: log, never show a traceback
             settings: Settings = ctx.find_object(Settings) or Settings.from_env()
             log = settings.data_dir / "observatoire-erreurs.log"
             log.parent.mkdir(parents=True, exist_ok=True)

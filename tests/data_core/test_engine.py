@@ -8,7 +8,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from observatoire.indicators import catalog as cat
 from observatoire.indicators.aggregate import evaluate

@@ -43,7 +43,8 @@ def load_referential(con: duckdb.DuckDBPyConnection, ref: Referential) -> None:
 
 def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> None:
     """Attach every slice read-only and union their observations and records."""
-    obs_parts, record_parts = [], {}
+    obs_parts: list[str] = []
+    record_parts: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for i, imp in enumerate(imports):
         alias = f"w{i}"
         con.execute(f"ATTACH '{imp.path}' AS {alias} (READ_ONLY)")
@@ -126,7 +127,7 @@ def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
         done = vintages.harmonise(
             group.drop("geo_vintage"),
             int(gv),
-            additive=additive,  # type: ignore[arg-type]
+            additive=additive,
         )
         parts.append(done)
     if not parts:

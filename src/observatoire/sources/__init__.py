@@ -25,9 +25,7 @@ def names() -> list[str]:
 def get(name: str) -> SourceInfo:
     """The source declared under `name`; KeyError with a French message otherwise."""
     if name not in _MODULES:
-        raise KeyError(
-            f"Source « {name} » inconnue. Sources disponibles : {', '.join(_MODULES)}."
-        )
+        raise KeyError(f"Source « {name} » inconnue. Sources disponibles : {', '.join(_MODULES)}.")
     module = importlib.import_module(f"observatoire.sources.{_MODULES[name]}")
     info: SourceInfo = module.SOURCE
     return info

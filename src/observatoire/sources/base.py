@@ -211,7 +211,10 @@ def read_rows(
     dupes = {h for h in header if header.count(h) > 1}
     if dupes:
         raise SourceError(
-            [Problem(path.name, "colonne présente deux fois dans l'en-tête.", column=d) for d in dupes]
+            [
+                Problem(path.name, "colonne présente deux fois dans l'en-tête.", column=d)
+                for d in dupes
+            ]
         )
     names = [header[i] for i in kept]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
@@ -260,7 +263,9 @@ def parse(frame: pl.DataFrame, fields: Sequence[Field], file: str) -> pl.DataFra
         raw = frame[f.name].str.strip_chars()
         is_missing = raw.is_in(list(f.missing)) | raw.is_null()
         is_secret = raw.is_in(list(f.secret)) if f.secret else pl.Series([False] * len(raw))
-        usable = raw.zip_with(~(is_missing | is_secret), pl.Series([None] * len(raw), dtype=pl.Utf8))
+        usable = raw.zip_with(
+            ~(is_missing | is_secret), pl.Series([None] * len(raw), dtype=pl.Utf8)
+        )
         typed = _convert(usable, f)
         bad = usable.is_not_null() & typed.is_null()
         if not f.nullable:
@@ -363,9 +368,7 @@ def check_unique(frame: pl.DataFrame, keys: Sequence[str], file: str) -> None:
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise a frame to the observation contract (types, column order, status check)."""
-    frame = rows.select(
-        [pl.col(name).cast(dtype) for name, dtype in OBSERVATION_COLUMNS.items()]
-    )
+    frame = rows.select([pl.col(name).cast(dtype) for name, dtype in OBSERVATION_COLUMNS.items()])
     bad = frame.filter(~pl.col("status").is_in(list(STATUSES)))
     if bad.height:
         raise ValueError(f"statut inconnu : {bad['status'][0]}")
@@ -411,9 +414,7 @@ def melt_values(
     return observations(pl.concat(parts))
 
 
-def detect_layout(
-    frame: pl.DataFrame, layouts: dict[str, Sequence[str]], file: str
-) -> str:
+def detect_layout(frame: pl.DataFrame, layouts: dict[str, Sequence[str]], file: str) -> str:
     """Pick the first layout whose signature columns are all present."""
     present = set(frame.columns)
     for name, signature in layouts.items():

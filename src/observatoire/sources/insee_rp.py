@@ -62,7 +62,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     raw = read_rows(path, sep=";", encodings=("utf-8", "latin-1"))
     layout = detect_layout(
         raw,
-        {"officiel": ("CODGEO", "P21_LOG", "P21_RP_PROP", "P21_NBPI_RP"), "extrait": ("CODGEO", "P21_LOG")},
+        {
+            "officiel": ("CODGEO", "P21_LOG", "P21_RP_PROP", "P21_NBPI_RP"),
+            "extrait": ("CODGEO", "P21_LOG"),
+        },
         path.name,
     )
     years = _census_years(raw.columns)
@@ -89,7 +92,11 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     typed = parse(raw, fields, path.name)
     check_unique(typed, ["CODGEO"], path.name)
     schema = pa.DataFrameSchema(
-        {col: pa.Column(float, pa.Check.ge(0), nullable=True) for cols in years.values() for col in cols}
+        {
+            col: pa.Column(float, pa.Check.ge(0), nullable=True)
+            for cols in years.values()
+            for col in cols
+        }
     )
     typed = validate(typed, schema, path.name)
     parts = []

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
 class TerritoryError(ValueError):
     """A territory identifier that cannot be parsed or is not in the referential."""
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     COM = "COM"
     EPCI = "EPCI"
     DEP = "DEP"

@@ -58,7 +58,9 @@ def import_file(
         if "observations" in batch.tables:
             count = con.execute("SELECT count(*) FROM observations").fetchone()
             if count is None or count[0] == 0:
-                raise SourceError([Problem(path.name, "aucune donnée exploitable dans le fichier.")])
+                raise SourceError(
+                    [Problem(path.name, "aucune donnée exploitable dans le fichier.")]
+                )
         provenance = {
             "source": info.name,
             "producer": info.producer,

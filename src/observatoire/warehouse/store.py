@@ -100,7 +100,7 @@ def list_imports(root: Path) -> list[StoredImport]:
         out.append(
             StoredImport(
                 source=str(prov["source"]),
-                millesime=int(prov["millesime"]),  # type: ignore[call-overload]
+                millesime=int(prov["millesime"]),
                 part=str(prov["part"]),
                 path=path,
                 provenance=prov,
