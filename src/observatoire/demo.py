@@ -15,17 +15,7 @@ from observatoire.settings import Settings
 from observatoire.territories import Territory
 from observatoire.territories.groupings import load_groupings, save_groupings
 
-SHOWCASE = [
-    "COM:62498",
-    "EPCI:246200364",
-    "DEP:62",
-    "DEP:59",
-    "DEP:14",
-    "DEP:46",
-    "DEP:53",
-    "REG:32",
-    "FR",
-]
+SHOWCASE = ["COM:62498", "EPCI:246200364", "DEP:62", "FR"]
 KEY_INDICATORS = [
     "log_total",
     "taux_vacance",
@@ -64,10 +54,16 @@ def install_groupings(settings: Settings) -> None:
         save_groupings(found, settings.groupings_path)
 
 
+def cube_label(code: str) -> str:
+    from observatoire.indicators.catalog import get
+
+    return get(code).label
+
+
 def print_summary(console: Console, settings: Settings, summary: BuildSummary) -> None:
     ref = referential_for(settings)
     table = Table(title="Démonstration : indicateurs clés (dernière année disponible)")
-    table.add_column("Indicateur")
+    table.add_column("Indicateur", overflow="fold")
     showcase = [Territory.parse(t) for t in SHOWCASE]
     for t in showcase:
         table.add_column(ref.name(t), overflow="fold")
@@ -77,7 +73,7 @@ def print_summary(console: Console, settings: Settings, summary: BuildSummary) -
             for t in showcase:
                 v = cube.value(code, t)
                 cells.append(v.formatted() + (f" ({v.year})" if v.year else ""))
-            table.add_row(code, *cells)
+            table.add_row(cube_label(code), *cells)
     console.print(table)
     console.print(
         f"{summary.imports} fichiers importés, {summary.rows} valeurs dans le cube "
