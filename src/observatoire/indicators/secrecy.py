@@ -50,7 +50,8 @@ def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
 
 def secondary(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
     """Complementary suppression over communes, per year."""
-    com = frame.filter(pl.col("level") == "COM")
+    # Commune rows without their own `level`: joined to links, `level` is the parent's.
+    com = frame.filter(pl.col("level") == "COM").drop("level")
     parents = frame.filter(pl.col("level") != "COM").select(
         "level", "code", "year", pl.col("status").alias("parent_status")
     )
