@@ -209,22 +209,20 @@ def indicators(fmt: str) -> None:
 @friendly
 def sources_cmd(settings: Settings) -> None:
     imported = list_imports(settings.warehouse_dir)
-    table = Table(title="Sources")
-    for col in ("Source", "Producteur", "Libellé", "Imports (millésime/partie : fichier, lignes)"):
-        table.add_column(col)
     for name in sources.names():
         info = sources.get(name)
+        console.print(f"[bold]{name}[/] — {info.label} ({info.producer})", highlight=False)
         mine = [i for i in imported if i.source == name]
-        text = (
-            "\n".join(
-                f"{i.millesime}/{i.part} : {i.provenance['file_name']}, {i.provenance['row_count']} l., "
-                f"sha256 {str(i.provenance['sha256'])[:12]}…, {i.provenance['imported_at']}"
-                for i in mine
+        if not mine:
+            console.print("    source non chargée", highlight=False)
+        for i in mine:
+            p = i.provenance
+            console.print(
+                f"    millésime {i.millesime}, partie {i.part} : {p['file_name']}, "
+                f"{p['row_count']} lignes, sha256 {str(p['sha256'])[:16]}…, importé le "
+                f"{p['imported_at']}, géographie COG {p['geo_vintage'] or 'inconnue'}",
+                highlight=False,
             )
-            or "source non chargée"
-        )
-        table.add_row(name, info.producer, info.label, text)
-    console.print(table)
 
 
 @main.group(help="Regroupements de communes (SCOT, secteurs PLH, secteurs PDH...).")

@@ -1,0 +1,110 @@
+"""The `observatoire` command as a user runs it: empty data dir, one file, build, value."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from observatoire.cli import main
+
+DVF = "dvf/geo-dvf-2024-dep01-head.csv"
+
+
+def run(data_dir: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), *args])
+    return result.exit_code, result.output
+
+
+def test_one_dvf_file_in_an_empty_data_dir(tmp_path: Path, fixtures: Path) -> None:
+    data = tmp_path / "vide"
+    code, out = run(data, "import", "dvf", str(fixtures / DVF))
+    assert code == 0, out
+    assert "millésime 2024" in out and "1 ventes de logement retenues" in out
+    code, out = run(data, "build")
+    assert code == 0 and "Cube construit" in out
+    code, out = run(data, "value", "dvf_ventes_logements", "COM:01173", "--format", "json")
+    assert code == 0, out
+    sales = json.loads(out)
+    assert (sales["value"], sales["status"], sales["year"]) == (1, "ok", 2024)
+    assert sales["source"]["code"] == "dvf" and sales["source"]["millesime"] == 2024
+    # One sale is under the 5-sale threshold: the price exists but is secret (exit 0).
+    code, out = run(data, "value", "dvf_prix_m2_median", "COM:01173", "--format", "json")
+    price = json.loads(out)
+    assert code == 0 and price["status"] == "secret" and price["value"] is None
+    # A commune of the département without sale has 0 sales; the département is covered.
+    code, out = run(data, "value", "dvf_ventes_logements", "DEP:01", "--format", "json")
+    assert json.loads(out)["value"] == 1
+    # Another département is not covered by the file: no partial figure.
+    code, out = run(data, "value", "dvf_ventes_logements", "REG:84", "--format", "json")
+    assert json.loads(out)["status"] == "unavailable"
+
+
+def test_unloaded_source_and_text_output(tmp_path: Path, fixtures: Path) -> None:
+    data = tmp_path / "d"
+    run(data, "import", "dvf", str(fixtures / DVF))
+    run(data, "build")
+    code, out = run(data, "value", "taux_vacance", "EPCI:246200364")
+    assert code == 1 and "source non chargée" in out
+    code, out = run(data, "value", "dvf_ventes_logements", "COM:1173")
+    assert code == 0 and "L'Abergement" not in out and "2024" in out and "1 ventes" in out
+
+
+def test_bad_file_is_refused_without_traceback_and_nothing_changes(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    data = tmp_path / "d"
+    run(data, "import", "dvf", str(fixtures / DVF))
+    before = sorted(p.name for p in (data / "warehouse").rglob("*.duckdb"))
+    bad = tmp_path / "dvf-casse.csv"
+    text = (fixtures / DVF).read_text(encoding="utf-8").replace("329500", "trois cent mille")
+    bad.write_text(text, encoding="utf-8")
+    code, out = run(data, "import", "dvf", str(bad))
+    assert code == 1
+    assert "Import refusé" in out and "valeur_fonciere" in out and "trois cent mille" in out
+    assert "Traceback" not in out
+    assert sorted(p.name for p in (data / "warehouse").rglob("*.duckdb")) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("value", "taux_vacance", "COM:62498"), "observatoire build"),
+        (("value", "inconnu", "COM:62498"), "inconnu"),
+        (("value", "taux_vacance", "XYZ:1"), "Niveau"),
+        (("import", "filocom", "x.csv"), "Sources disponibles"),
+    ],
+)
+def test_usage_errors_exit_2_in_french(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    code, out = run(tmp_path / "d", *args)
+    assert code == 2 and message in out and "Traceback" not in out
+
+
+def test_catalogs(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "indicators", "--format", "json")
+    codes = {i["code"] for i in json.loads(out)}
+    assert code == 0 and {"taux_lls", "dvf_prix_m2_median", "revenu_median"} <= codes
+    code, out = run(tmp_path, "sources")
+    assert code == 0 and "source non chargée" in out and "cartofriches" in out
+
+
+def test_env_var_chooses_the_data_dir(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OBSERVATOIRE_DATA_DIR", str(tmp_path / "env"))
+    result = CliRunner().invoke(main, ["import", "dvf", str(fixtures / DVF)])
+    assert result.exit_code == 0
+    assert list((tmp_path / "env" / "warehouse").rglob("*.duckdb"))
+    shutil.rmtree(tmp_path / "env")
+
+
+def test_groupings_import_reports_bad_codes(tmp_path: Path) -> None:
+    bad = tmp_path / "secteurs.csv"
+    bad.write_text(
+        "regroupement;libelle;type;code_commune\nnord;Nord;PDH;99999\n", encoding="utf-8"
+    )
+    code, out = run(tmp_path / "d", "groupings", "import", str(bad))
+    assert code == 1 and "99999" in out and "ligne 2" in out
