@@ -1,0 +1,107 @@
+"""The embedded demo, built once like a user does, checked against published figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from observatoire.cli import main
+from observatoire.indicators.cube import referential_for
+from observatoire.indicators.query import Cube
+from observatoire.settings import Settings
+from observatoire.territories import Level, Territory
+
+DEPS = ("14", "46", "53", "59", "62")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cube, str]]:
+    data = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["--data-dir", str(data), "demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    settings = Settings(data)
+    with Cube(settings, referential_for(settings)) as cube:
+        yield cube, result.output
+
+
+def v(cube: Cube, code: str, territory: str, year: int | None = None) -> float | None:
+    return cube.value(code, Territory.parse(territory), year).value
+
+
+def test_social_housing_2024_matches_sdes_totals(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    expected = {
+        "DEP:14": 60614,
+        "DEP:46": 5430,
+        "DEP:53": 16380,
+        "DEP:59": 281165,
+        "DEP:62": 161781,
+        "FR": 5366986,
+        "EPCI:246200364": 47894,
+        "COM:62498": 9052,
+    }
+    for territory, total in expected.items():
+        assert v(cube, "lls_nombre", territory, 2024) == total, territory
+
+
+def test_social_housing_2019_from_communes_equals_dreal_publication(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # Computed from the commune detail, equal to the DREAL's published EPCI/département values.
+    assert v(cube, "lls_nombre", "EPCI:246200364", 2019) == 48154
+    assert v(cube, "lls_nombre", "DEP:59", 2019) == 269382
+    # Hauts-de-France: only 59 and 62 have commune detail: the published figure is used.
+    hdf = cube.value("lls_nombre", Territory.parse("REG:32"), 2019)
+    assert hdf.value == 579987 and "publiée" in (hdf.note or "")
+    rate = cube.value("taux_lls", Territory.parse("EPCI:246200364"), 2019)
+    assert rate.value == pytest.approx(48.2, abs=0.05)
+
+
+def test_incomes_are_used_as_published(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    assert v(cube, "revenu_median", "COM:62498", 2019) == 16310
+    assert v(cube, "revenu_median", "COM:62498", 2021) == 17250
+    epci = cube.value("revenu_median", Territory.parse("EPCI:246200364"), 2021)
+    assert epci.status == "unavailable" and epci.value is None
+
+
+def test_dvf_mean_prices_2023(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    for commune, price in {
+        "14118": 3047,
+        "59350": 3749,
+        "62498": 1507,
+        "53130": 2252,
+        "46042": 1781,
+    }.items():
+        assert v(cube, "dvf_prix_m2_moyen", f"COM:{commune}", 2023) == pytest.approx(price, abs=0.5)
+
+
+def test_every_commune_of_the_five_departements_has_census_figures(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    ref = cube.ref
+    values = cube.values_at("log_total", Level.COM, 2021)
+    for dep in DEPS:
+        communes = [c for c, d in ref.commune_dep.items() if d == dep]
+        missing = [c for c in communes if values[c].status not in ("ok", "estimated")]
+        assert not missing, (dep, missing)
+        assert cube.value("log_total", Territory.parse(f"DEP:{dep}"), 2021).status == "ok"
+
+
+def test_groupings_add_up_their_communes(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    grp = Territory.parse("GRP:nord-pdh-mel-pevele")
+    members = cube.ref.communes_of(grp)
+    assert len(members) == 133
+    values = cube.values_at("log_total", Level.COM, 2021)
+    total = cube.value("log_total", grp, 2021)
+    assert total.value == pytest.approx(sum(values[c].value or 0 for c in members))
+
+
+def test_sitadel_shows_source_not_loaded(demo: tuple[Cube, str]) -> None:
+    cube, output = demo
+    built = cube.value("logements_autorises", Territory.parse("DEP:62"))
+    assert built.status == "missing" and built.note == "source non chargée"
+    assert "Source non chargée pour" in output and "logements_autorises" in output
