@@ -107,7 +107,15 @@ def test_dwelling_sale_rules(tmp_path: Path, fixtures: Path) -> None:
         return [*rows, shop]
 
     def second_flat(rows: list[list[str]]) -> list[list[str]]:
-        return [*rows, list(rows[-1])]
+        other = list(rows[-1])
+        other[COL["lot1_numero"]], other[COL["surface_reelle_bati"]] = "99", "41"
+        return [*rows, other]
+
+    def repeated_flat(rows: list[list[str]]) -> list[list[str]]:
+        # The same local repeated once per nature de culture of its parcel: one dwelling.
+        again = list(rows[-1])
+        again[COL["nature_culture"]] = "jardins"
+        return [*rows, again]
 
     variants = [
         *derived(
@@ -124,10 +132,11 @@ def test_dwelling_sale_rules(tmp_path: Path, fixtures: Path) -> None:
         *derived(fixtures, "2024-909", set_field("ancien_code_commune", "01999")),
         # The dwelling row alone, without its dépendances.
         *derived(fixtures, "2024-910", lambda rows: [r for r in rows if is_flat(r)]),
+        *derived(fixtures, "2024-911", repeated_flat),
     ]
     batch = READ(write(tmp_path, [*lines_of(fixtures), *variants]))
     ventes = sales(batch)
-    assert sorted(ventes) == ["2024-4", "2024-908", "2024-909", "2024-910"]
+    assert sorted(ventes) == ["2024-4", "2024-908", "2024-909", "2024-910", "2024-911"]
     assert ventes["2024-908"][3] == "Maison"
     assert ventes["2024-909"][2] == "01173"
     assert all(v[6] == pytest.approx(3702.247191) for v in ventes.values())

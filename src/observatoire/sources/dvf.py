@@ -9,11 +9,11 @@ aggregates it). Rules, the usual Etalab / Cerema practice for price statistics:
   "Vente en l'état futur d'achèvement", is new build, another market; adjudications,
   exchanges, expropriations and "Vente terrain à bâtir" are not market sales of dwellings);
 - it contains exactly ONE local of type Maison (code 1) or Appartement (code 2): with two
-  dwellings the single `valeur_fonciere` cannot be split between them. Locals are counted
-  as rows: geo-dvf has no local identifier, and a house on a parcel with several natures
-  de culture is repeated once per nature (the real extract even repeats a dépendance row
-  identically, lines 6-7); such a sale counts as several dwellings and is dropped,
-  the conservative choice;
+  dwellings the single `valeur_fonciere` cannot be split between them. geo-dvf has no
+  local identifier and repeats a local once per nature de culture of its parcel (a house
+  with a garden and a meadow comes twice; the real extract even repeats a row identically,
+  lines 6-7): a dwelling is therefore identified by (parcelle, type, surface réelle bâtie,
+  pièces principales, premier lot), and identical rows count once;
 - it contains NO "Local industriel. commercial ou assimilé" (code 4), for the same reason;
   dépendances (code 3: garage, cellar, parking) and plain land rows (no local: garden,
   meadow) ARE allowed: they come with most houses and flats and would otherwise remove
@@ -209,6 +209,7 @@ def _scan_sql(rows: str) -> str:
     return f"""
 CREATE TEMP TABLE {rows} AS
 SELECT id_mutation, TRY_CAST(date_mutation AS DATE) AS date_mutation, code_commune,
+       id_parcelle, nombre_pieces_principales, lot1_numero,
        code_type_local AS type_code, TRY_CAST(valeur_fonciere AS DOUBLE) AS valeur_fonciere,
        TRY_CAST(surface_reelle_bati AS DOUBLE) AS surface_reelle_bati, ({_BAD}) AS is_bad
 FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
@@ -222,7 +223,9 @@ WHERE {_KEPT}
 _MUTATIONS_SQL = """
 CREATE TEMP TABLE {mutations} AS
 SELECT id_mutation,
-       count(*) FILTER (WHERE type_code IN ('1', '2')) AS n_dwellings,
+       count(DISTINCT (id_parcelle, type_code, surface_reelle_bati,
+                       nombre_pieces_principales, lot1_numero))
+           FILTER (WHERE type_code IN ('1', '2')) AS n_dwellings,
        count(*) FILTER (WHERE type_code = '4') AS n_commercial,
        any_value(date_mutation) FILTER (WHERE type_code IN ('1', '2')) AS date_mutation,
        any_value(code_commune) FILTER (WHERE type_code IN ('1', '2')) AS code_commune,
