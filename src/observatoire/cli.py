@@ -144,6 +144,8 @@ def build(settings: Settings) -> None:
     )
     if summary.not_loaded:
         console.print("Source non chargée pour : " + ", ".join(summary.not_loaded), highlight=False)
+    for warning in summary.warnings:
+        console.print(f"[yellow]Attention[/] : {warning}", highlight=False)
 
 
 @main.command(

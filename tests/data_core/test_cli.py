@@ -108,3 +108,13 @@ def test_groupings_import_reports_bad_codes(tmp_path: Path) -> None:
     )
     code, out = run(tmp_path / "d", "groupings", "import", str(bad))
     assert code == 1 and "99999" in out and "ligne 2" in out
+
+
+def test_records_on_an_unknown_commune_are_reported(tmp_path: Path, fixtures: Path) -> None:
+    data = tmp_path / "d"
+    moved = tmp_path / "dvf-code-inconnu.csv"
+    text = (fixtures / DVF).read_text(encoding="utf-8").replace(",01173,", ",01999,")
+    moved.write_text(text, encoding="utf-8")
+    assert run(data, "import", "dvf", str(moved))[0] == 0
+    code, out = run(data, "build")
+    assert code == 0 and "Attention" in out and "1 enregistrement(s) de dvf_ventes" in out

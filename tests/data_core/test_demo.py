@@ -105,3 +105,12 @@ def test_sitadel_shows_source_not_loaded(demo: tuple[Cube, str]) -> None:
     built = cube.value("logements_autorises", Territory.parse("DEP:62"))
     assert built.status == "missing" and built.note == "source non chargée"
     assert "Source non chargée pour" in output and "logements_autorises" in output
+
+
+def test_france_dvf_total_leaves_out_alsace_moselle_and_says_so(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    sales = cube.value("dvf_ventes_logements", Territory.parse("FR"), 2023)
+    assert sales.status == "ok" and sales.value
+    assert "Moselle" in (sales.note or "") and "Haut-Rhin" in (sales.note or "")
+    grand_est = cube.value("dvf_ventes_logements", Territory.parse("REG:44"), 2023)
+    assert grand_est.status == "unavailable"

@@ -27,6 +27,14 @@ from observatoire.indicators.inputs import (
 )
 from observatoire.territories import vintages
 
+DROM = ("971", "972", "973", "974", "976")
+
+
+def _out_list(outside: tuple[str, ...]) -> str:
+    """Départements a France total may leave out when the source does not cover them:
+    the DROM, plus those the producer never covers (DVF: Alsace-Moselle, livre foncier)."""
+    return ", ".join(f"'{d}'" for d in sorted({*DROM, *outside}))
+
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -42,6 +50,7 @@ def summed(
     *,
     communes: pl.DataFrame | None = None,
     use_published: bool = True,
+    outside: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     """Additive component at every level: level, code, year, value, status, millesime,
     geo_vintage, note."""
@@ -71,7 +80,7 @@ def summed(
                      WHEN c.commune IS NULL THEN 'absente du fichier' END AS note,
                 -- An overseas département the file does not cover at all is left out of
                 -- the France total, which says so (RP: France hors Mayotte).
-                (k.dep IN ('971', '972', '973', '974', '976') AND cov.dep IS NULL) AS overseas_out,
+                (k.dep IN ({_out_list(outside)}) AND cov.dep IS NULL) AS overseas_out,
                 c.millesime, c.geo_vintage
             FROM _years y CROSS JOIN communes k
             LEFT JOIN _com c ON c.year = y.year AND c.commune = k.commune
@@ -97,7 +106,7 @@ def summed(
                  WHEN count(b.value) < count(*) THEN
                     (count(*) - count(b.value)) || ' commune(s) sans valeur connue'
                  WHEN b.level = 'FR' AND any_value(e.deps) IS NOT NULL THEN
-                    'France hors ' || any_value(e.deps) || ' (non couvert par la source)' END
+                    'France hors ' || any_value(e.deps) || ' (non couverts par la source)' END
                 AS note,
             max(b.millesime) AS millesime, max(b.geo_vintage) AS geo_vintage
         FROM kept b LEFT JOIN excluded e USING (year)
@@ -245,8 +254,8 @@ def _combine(a: pl.DataFrame, b: pl.DataFrame, factor: float, note_den: str) -> 
 
 def ratio(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.DataFrame:
     assert recipe.numerator and recipe.denominator
-    num = summed(con, recipe.numerator, recipe.absent)
-    den = summed(con, recipe.denominator, recipe.absent)
+    num = summed(con, recipe.numerator, recipe.absent, outside=recipe.outside)
+    den = summed(con, recipe.denominator, recipe.absent, outside=recipe.outside)
     if not num.height or not den.height:
         return pl.DataFrame()
     if recipe.denominator.year == "latest_before":
@@ -290,9 +299,15 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
         recipe.absent,
         communes=harmonise(prod, additive=True),
         use_published=False,
+        outside=recipe.outside,
     )
     den = summed(
-        con, recipe.weight, recipe.absent, communes=harmonise(w, additive=True), use_published=False
+        con,
+        recipe.weight,
+        recipe.absent,
+        communes=harmonise(w, additive=True),
+        use_published=False,
+        outside=recipe.outside,
     )
     if not num.height:
         return pl.DataFrame()
@@ -305,6 +320,7 @@ def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame
     if view is None:
         return pl.DataFrame()
     column = recipe.records.column
+    out = _out_list(recipe.outside)
     stat = {
         "median_records": f"median({column})",
         "mean_records": f"avg({column})",
@@ -316,9 +332,13 @@ def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame
         years AS (SELECT DISTINCT year FROM r),
         cov AS (SELECT DISTINCT r.year, k.dep FROM r JOIN communes k USING (commune)),
         terr_cov AS (
-            SELECT m.level, m.code, y.year, bool_and(cov.dep IS NOT NULL) AS covered
+            SELECT m.level, m.code, y.year,
+                bool_and(cov.dep IS NOT NULL OR (m.level = 'FR' AND k.dep IN ({out}))) AS covered,
+                string_agg(DISTINCT t.name, ', ') FILTER (
+                    WHERE m.level = 'FR' AND cov.dep IS NULL AND k.dep IN ({out})) AS left_out
             FROM membership m JOIN communes k USING (commune) CROSS JOIN years y
             LEFT JOIN cov ON cov.year = y.year AND cov.dep = k.dep
+            LEFT JOIN territories t ON t.level = 'DEP' AND t.code = k.dep
             GROUP BY ALL
         ),
         agg AS (
@@ -337,7 +357,10 @@ def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame
             coalesce(a.n, 0)::DOUBLE AS weight, NULL::DOUBLE AS numer,
             a.millesime, a.geo_vintage, NULL::INTEGER AS millesime_den,
             CASE WHEN NOT t.covered THEN 'ventes non chargées pour tout le territoire'
-                 WHEN a.n IS NULL THEN 'aucune vente' END AS note
+                 WHEN a.n IS NULL THEN 'aucune vente'
+                 WHEN t.left_out IS NOT NULL
+                     THEN 'France hors ' || t.left_out || ' (non couverts par la source)'
+                 END AS note
         FROM terr_cov t LEFT JOIN agg a USING (level, code, year)
         """
     ).pl()
@@ -347,7 +370,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recip
     agg = recipe.aggregation
     if agg == "sum":
         assert recipe.value
-        out = summed(con, recipe.value, recipe.absent)
+        out = summed(con, recipe.value, recipe.absent, outside=recipe.outside)
     elif agg == "published":
         assert recipe.value
         out = published(con, recipe.value)

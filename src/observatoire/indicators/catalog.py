@@ -54,6 +54,9 @@ class Recipe:
     denominator: Component | None = None
     weight: Component | None = None
     records: Records | None = None
+    # Départements the source never covers (DVF: Alsace-Moselle, Mayotte): a France total
+    # leaves them out and says so, instead of being unavailable forever.
+    outside: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -139,6 +142,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
         denominator=_component(raw.get("denominator")),
         weight=_component(raw.get("weight")),
         records=Records(**records) if records else None,
+        outside=tuple(raw.get("hors_perimetre", ())),
     )
     needs = {
         "sum": ("value",),

@@ -23,7 +23,7 @@ from observatoire import sources
 from observatoire.indicators import secrecy
 from observatoire.indicators.aggregate import evaluate
 from observatoire.indicators.catalog import Indicator, Recipe, catalog
-from observatoire.indicators.inputs import attach, load_referential
+from observatoire.indicators.inputs import attach, load_referential, unknown_record_codes
 from observatoire.settings import Settings
 from observatoire.territories.groupings import load_groupings
 from observatoire.territories.referential import COG_YEAR, Referential, national
@@ -50,6 +50,7 @@ class BuildSummary:
     imports: int = 0
     by_indicator: dict[str, dict[str, object]] = field(default_factory=dict)
     not_loaded: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _detail(indicator: Indicator, recipe: Recipe) -> str:
@@ -130,6 +131,11 @@ def build(
     with staging(settings.data_dir) as (con, tmp):
         load_referential(con, ref)
         attach(con, imports)
+        for table, n in unknown_record_codes(con).items():
+            summary.warnings.append(
+                f"{n} enregistrement(s) de {table} sur un code commune inconnu du COG de leur "
+                "fichier : écartés."
+            )
         frames = []
         for code, indicator in catalog().items():
             if progress:

@@ -81,6 +81,37 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
         con.execute(f'CREATE VIEW "rec_{source}_{table}" AS {union}')
 
 
+def unknown_record_codes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Records whose commune code is unknown to the COG of their file: they cannot be
+    placed on a territory and are left out; the build says how many."""
+    views = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'rec_%' "
+            "AND table_name NOT LIKE '%_cog'"
+        ).fetchall()
+    ]
+    out = {}
+    for name in views:
+        if "code_commune" not in [c[0] for c in con.execute(f'DESCRIBE "{name}"').fetchall()]:
+            continue
+        gvs = [
+            int(r[0])
+            for r in con.execute(
+                f'SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM "{name}"'
+            ).fetchall()
+        ]
+        _passage(con, gvs)
+        row = con.execute(
+            f"""SELECT count(*) FROM "{name}" r WHERE NOT EXISTS (
+                SELECT 1 FROM passage p WHERE p.geo_vintage = coalesce(r.geo_vintage, {COG_YEAR})
+                AND p.old_code = r.code_commune)"""
+        ).fetchone()
+        if row and row[0]:
+            out[name.removeprefix("rec_")] = int(row[0])
+    return out
+
+
 def _passage(con: duckdb.DuckDBPyConnection, geo_vintages: list[int]) -> None:
     frames = [
         vintages.passage(gv).with_columns(pl.lit(gv, dtype=pl.Int32).alias("geo_vintage"))

@@ -79,6 +79,7 @@ class Cube:
                 f"Aucun cube d'indicateurs dans {settings.data_dir} : lancez « observatoire build »."
             )
         self.con = duckdb.connect(str(path), read_only=True)
+        self.con.execute("SET enable_progress_bar = false")
 
     def close(self) -> None:
         self.con.close()

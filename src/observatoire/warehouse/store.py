@@ -50,6 +50,8 @@ def staging(root: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     area.mkdir(parents=True, exist_ok=True)
     tmp = area / f"{uuid.uuid4().hex}.duckdb"
     con = duckdb.connect(str(tmp))
+    # DuckDB's own progress bar would print on the user's terminal under ours.
+    con.execute("SET enable_progress_bar = false")
     try:
         yield con, tmp
     finally:
