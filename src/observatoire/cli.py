@@ -244,6 +244,48 @@ def groupings_import(settings: Settings, path: Path) -> None:
     )
 
 
+def _start_django(settings: Settings) -> None:
+    from django.core.management import call_command
+
+    from observatoire.web import setup
+
+    setup(settings)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@main.command(help="Servir le portail web (base embarquée SQLite, cube en lecture seule).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port d'écoute.")
+@click.pass_obj
+@friendly
+def serve(settings: Settings, host: str, port: int) -> None:
+    _serve(settings, host, port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    _start_django(settings)
+    console.print(f"Portail disponible sur http://{host}:{port}/ (Ctrl+C pour arrêter).")
+    call_command("runserver", f"{host}:{port}", use_reloader=False, verbosity=0)
+
+
+@main.command(
+    "manage",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    help="Commandes d'administration Django (migrate, createsuperuser, check --deploy...).",
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_obj
+def manage(settings: Settings, args: tuple[str, ...]) -> None:
+    from django.core.management import execute_from_command_line
+
+    from observatoire.web import setup
+
+    setup(settings)
+    execute_from_command_line(["observatoire manage", *args])
+
+
 @main.command(
     help="Construire la démonstration à partir des extraits réels fournis, puis servir le portail."
 )
@@ -269,10 +311,7 @@ def demo(settings: Settings, no_serve: bool) -> None:
     summary = _build(settings)
     demo_module.print_summary(console, settings, summary)
     if not no_serve:
-        console.print(
-            "Le portail web n'est pas encore livré (issue « Portail ») : démonstration construite, "
-            "interrogez-la avec « observatoire value »."
-        )
+        _serve(settings, "127.0.0.1", 8000)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=lambda: Path("var"))
+    # Web side (portal and apps). Production sets them through the environment.
+    secret_key: str = ""
+    debug: bool = False
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    database_url: str = ""  # empty: embedded SQLite in the data dir
+    production: bool = False
 
     @property
     def warehouse_dir(self) -> Path:
@@ -23,8 +31,68 @@ class Settings:
     def groupings_path(self) -> Path:
         return self.data_dir / "regroupements.csv"
 
+    @property
+    def secret_key_path(self) -> Path:
+        return self.data_dir / "secret_key"
+
+    def django_secret_key(self) -> str:
+        """The configured key, else one generated once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.secret_key_path
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+    def database(self) -> dict[str, object]:
+        """Django DATABASES["default"] from the URL (postgresql://user:pw@host:port/name)."""
+        if not self.database_url:
+            return {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(self.data_dir / "app.sqlite3"),
+            }
+        url = urlparse(self.database_url)
+        if url.scheme not in ("postgres", "postgresql"):
+            raise ValueError(f"Base de données non prise en charge : {url.scheme}")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": url.path.lstrip("/"),
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": url.hostname or "",
+            "PORT": str(url.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
+
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
-        """Explicit argument first, then OBSERVATOIRE_DATA_DIR, then ./var."""
-        chosen = data_dir or os.environ.get("OBSERVATOIRE_DATA_DIR") or "var"
-        return cls(data_dir=Path(chosen).resolve())
+        """Explicit argument first, then OBSERVATOIRE_* variables, then defaults."""
+        env = os.environ
+        chosen = data_dir or env.get("OBSERVATOIRE_DATA_DIR") or "var"
+        hosts = env.get("OBSERVATOIRE_ALLOWED_HOSTS", "")
+        return cls(
+            data_dir=Path(chosen).resolve(),
+            secret_key=env.get("OBSERVATOIRE_SECRET_KEY", ""),
+            debug=env.get("OBSERVATOIRE_DEBUG", "") == "1",
+            allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip())
+            or cls.allowed_hosts,
+            database_url=env.get("OBSERVATOIRE_DATABASE_URL", ""),
+            production=env.get("OBSERVATOIRE_PRODUCTION", "") == "1",
+        )
+
+
+_active: Settings | None = None
+
+
+def activate(settings: Settings) -> Settings:
+    """Make `settings` the process-wide settings (the CLI does it before starting Django)."""
+    global _active
+    _active = settings
+    return settings
+
+
+def active() -> Settings:
+    """The process-wide settings: those activated, else read from the environment once."""
+    return _active or activate(Settings.from_env())

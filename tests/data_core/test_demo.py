@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from observatoire.cli import main
 from observatoire.indicators.cube import referential_for
 from observatoire.indicators.query import Cube
 from observatoire.settings import Settings
@@ -17,13 +16,11 @@ DEPS = ("14", "46", "53", "59", "62")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cube, str]]:
-    data = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(main, ["--data-dir", str(data), "demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
+def demo(demo_data: tuple[Path, str]) -> Iterator[tuple[Cube, str]]:
+    data, output = demo_data
     settings = Settings(data)
     with Cube(settings, referential_for(settings)) as cube:
-        yield cube, result.output
+        yield cube, output
 
 
 def v(cube: Cube, code: str, territory: str, year: int | None = None) -> float | None:

@@ -1,0 +1,1 @@
+"""Portal: territory portraits, indicator catalog, explorer and the open API."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from observatoire.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def web(demo_data: tuple[Path, str]) -> Settings:
+    """Django started once on the demo data dir (embedded SQLite, migrated)."""
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    from observatoire.web import setup
+
+    settings = Settings(data_dir=demo_data[0])
+    setup(settings)
+    setup_test_environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    return settings
+
+
+@pytest.fixture
+def client(web: Settings):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def restricted() -> Iterator[str]:
+    """Mark one indicator as restricted for the duration of a test."""
+    from observatoire.indicators.catalog import catalog
+
+    items = catalog()
+    original = items["taux_pauvrete"]
+    items["taux_pauvrete"] = dataclasses.replace(original, diffusion="restreint")
+    yield "taux_pauvrete"
+    items["taux_pauvrete"] = original

@@ -1,0 +1,61 @@
+"""Pages of the portal on the real demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_home_search_is_accent_and_case_insensitive(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/", {"q": "lievin"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Liévin" in html and "/territoires/COM:62510/" in html
+    assert "/territoires/EPCI:246200364/" in html
+    assert "<title>Accueil — Observatoire de l'habitat</title>" in html
+    assert 'href="#content"' in html  # skip link
+
+
+def test_search_by_code_and_no_result(client) -> None:  # type: ignore[no-untyped-def]
+    assert "CA de Lens - Liévin" in client.get("/", {"q": "246200364"}).content.decode()
+    html = client.get("/", {"q": "zzzz introuvable"}).content.decode()
+    assert "Aucun territoire ne correspond" in html
+
+
+def test_portrait_shows_values_with_referents_and_status(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/territoires/EPCI:246200364/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Taux de vacance" in html and "7,2 %" in html
+    for referent in ("Pas-de-Calais", "Hauts-de-France", "France"):
+        assert referent in html
+    # A median not published for the EPCI is shown as such, not computed.
+    row = html.split('data-indicator="revenu_median"')[1].split("</tr>")[0]
+    assert "non disponible" in row
+    assert "source non chargée" in html  # Sitadel
+
+
+def test_unknown_territory_is_a_french_404(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/territoires/COM:99999/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    assert client.get("/territoires/n-importe-quoi/").status_code == 404
+
+
+def test_catalog_pages(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/indicateurs/").content.decode()
+    assert "Logements sociaux pour 100 résidences principales" in html
+    page = client.get("/indicateurs/dvf_prix_m2_median/").content.decode()
+    assert "médiane" in page.lower() and "5 observations" in page
+    assert client.get("/indicateurs/inconnu/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/indicateurs/taux_pauvrete/"])
+def test_restricted_indicator_hidden_from_anonymous(client, restricted, url) -> None:  # type: ignore[no-untyped-def]
+    assert client.get(url).status_code == 404
+    html = client.get("/territoires/COM:62498/").content.decode()
+    assert "Taux de pauvreté" not in html
+    from django.contrib.auth.models import User
+
+    user, _ = User.objects.get_or_create(username="agent")
+    client.force_login(user)
+    assert client.get(url).status_code == 200
