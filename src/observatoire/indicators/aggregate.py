@@ -225,13 +225,15 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
 def _combine(a: pl.DataFrame, b: pl.DataFrame, factor: float, note_den: str) -> pl.DataFrame:
     """a / b for ratios and weighted means (b = denominator or weight)."""
     j = a.join(b, on=["level", "code", "year"], how="left", suffix="_d")
-    order = ["secret", "missing", "unavailable", "estimated", "ok"]
+    order = list(vintages.STATUS_ORDER)
+    rank = list(range(len(order)))
+    # A missing denominator (no row at all) counts as "missing".
     worst = pl.min_horizontal(
-        pl.col("status").replace_strict(order, list(range(5)), default=1),
-        pl.col("status_d").replace_strict(order, list(range(5)), default=1),
+        pl.col("status").replace_strict(order, rank, default=order.index("missing")),
+        pl.col("status_d").replace_strict(order, rank, default=order.index("missing")),
     )
     value = pl.when(pl.col("value_d") > 0).then(factor * pl.col("value") / pl.col("value_d"))
-    status = worst.replace_strict(list(range(5)), order)
+    status = worst.replace_strict(rank, order)
     status = (
         pl.when((status == "ok") | (status == "estimated"))
         .then(pl.when(pl.col("value_d") > 0).then(status).otherwise(pl.lit("missing")))

@@ -20,11 +20,12 @@ from observatoire.territories import vintages
 from observatoire.territories.referential import COG_YEAR, Referential
 from observatoire.warehouse.store import StoredImport
 
-# Worst status first: a sum of parts is as good as its worst part.
-WORST_STATUS = """CASE WHEN bool_or({s} = 'secret') THEN 'secret'
-    WHEN bool_or({s} = 'missing') THEN 'missing'
-    WHEN bool_or({s} = 'unavailable') THEN 'unavailable'
-    WHEN bool_or({s} = 'estimated') THEN 'estimated' ELSE 'ok' END"""
+# A sum of parts is as good as its worst part (same order as COG harmonisation).
+WORST_STATUS = (
+    "CASE "
+    + " ".join(f"WHEN bool_or({{s}} = '{st}') THEN '{st}'" for st in vintages.STATUS_ORDER[:-1])
+    + f" ELSE '{vintages.STATUS_ORDER[-1]}' END"
+)
 
 
 def load_referential(con: duckdb.DuckDBPyConnection, ref: Referential) -> None:
