@@ -188,3 +188,34 @@ def test_cli_value_json(rp_cube: Settings) -> None:
         main, ["--data-dir", str(rp_cube.data_dir), "value", "taux_vacance", "COM:99999"]
     )
     assert bad.exit_code == 2 and "absent du référentiel" in bad.output
+
+
+def test_published_supra_value_is_used_as_published(
+    settings: Settings, fixtures: Path, tmp_path: Path
+) -> None:
+    """A Filosofi EPCI file gives the EPCI median; it is never derived from communes.
+
+    No real EPCI file is available here: the Lens row of the real commune file is relabelled
+    with the EPCI code (values are then a commune's, which is all this test needs)."""
+    com = fixtures / "filosofi/FILO2019_DISP_COM-extrait.csv"
+    import_file(settings, "filosofi", com)
+    lines = com.read_text(encoding="utf-8-sig").splitlines()
+    lens = next(line for line in lines if line.startswith("62498;"))
+    epci = tmp_path / "FILO2019_DISP_EPCI.csv"
+    epci.write_text(
+        "\ufeff"
+        + lines[0]
+        + "\r\n"
+        + lens.replace("62498;Lens", f"{LENS};CA de Lens - Liévin")
+        + "\r\n",
+        encoding="utf-8",
+    )
+    import_file(settings, "filosofi", epci)
+    build(settings)
+    with Cube(settings, REF) as cube:
+        v = cube.value("revenu_median", Territory.parse(f"EPCI:{LENS}"), 2019)
+        dep = cube.value("revenu_median", Territory.parse("DEP:62"), 2019)
+        com_v = cube.value("revenu_median", Territory.parse("COM:62510"), 2019)
+    assert (v.value, v.status) == (16310, "ok")
+    assert (dep.value, dep.status) == (None, "unavailable")
+    assert com_v.value == 16740
