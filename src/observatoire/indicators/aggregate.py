@@ -21,19 +21,12 @@ from observatoire.indicators.catalog import Component, Indicator, Recipe
 from observatoire.indicators.inputs import (
     commune_component,
     harmonise,
+    out_list,
     raw_commune_component,
-    records_view,
     supra_component,
 )
+from observatoire.indicators.records import from_records
 from observatoire.territories import vintages
-
-DROM = ("971", "972", "973", "974", "976")
-
-
-def _out_list(outside: tuple[str, ...]) -> str:
-    """Départements a France total may leave out when the source does not cover them:
-    the DROM, plus those the producer never covers (DVF: Alsace-Moselle, livre foncier)."""
-    return ", ".join(f"'{d}'" for d in sorted({*DROM, *outside}))
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
@@ -80,7 +73,7 @@ def summed(
                      WHEN c.commune IS NULL THEN 'absente du fichier' END AS note,
                 -- An overseas département the file does not cover at all is left out of
                 -- the France total, which says so (RP: France hors Mayotte).
-                (k.dep IN ({_out_list(outside)}) AND cov.dep IS NULL) AS overseas_out,
+                (k.dep IN ({out_list(outside)}) AND cov.dep IS NULL) AS overseas_out,
                 c.millesime, c.geo_vintage
             FROM _years y CROSS JOIN communes k
             LEFT JOIN _com c ON c.year = y.year AND c.commune = k.commune
@@ -314,58 +307,6 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
     if not num.height:
         return pl.DataFrame()
     return _combine(num, den, 1.0, "pondération")
-
-
-def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame:
-    assert recipe.records
-    view = records_view(con, recipe.records)
-    if view is None:
-        return pl.DataFrame()
-    column = recipe.records.column
-    out = _out_list(recipe.outside)
-    stat = {
-        "median_records": f"median({column})",
-        "mean_records": f"avg({column})",
-        "count_records": "count(*)",
-    }[recipe.aggregation]
-    return con.execute(
-        f"""
-        WITH r AS (SELECT * FROM "{view}"),
-        years AS (SELECT DISTINCT year FROM r),
-        cov AS (SELECT DISTINCT r.year, k.dep FROM r JOIN communes k USING (commune)),
-        terr_cov AS (
-            SELECT m.level, m.code, y.year,
-                bool_and(cov.dep IS NOT NULL OR (m.level = 'FR' AND k.dep IN ({out}))) AS covered,
-                string_agg(DISTINCT t.name, ', ') FILTER (
-                    WHERE m.level = 'FR' AND cov.dep IS NULL AND k.dep IN ({out})) AS left_out
-            FROM membership m JOIN communes k USING (commune) CROSS JOIN years y
-            LEFT JOIN cov ON cov.year = y.year AND cov.dep = k.dep
-            LEFT JOIN territories t ON t.level = 'DEP' AND t.code = k.dep
-            GROUP BY ALL
-        ),
-        agg AS (
-            SELECT m.level, m.code, r.year, {stat} AS value, count(*) AS n,
-                   max(r.millesime) AS millesime, max(r.geo_vintage) AS geo_vintage,
-                   bool_or(r.estimated_code) AS estimated
-            FROM r JOIN membership m USING (commune) GROUP BY ALL
-        )
-        SELECT t.level, t.code, t.year,
-            CASE WHEN NOT t.covered THEN NULL
-                 WHEN '{recipe.aggregation}' = 'count_records' THEN coalesce(a.value, 0)
-                 ELSE a.value END AS value,
-            CASE WHEN NOT t.covered THEN CASE WHEN t.level = 'COM' THEN 'missing' ELSE 'unavailable' END
-                 WHEN a.n IS NULL AND '{recipe.aggregation}' <> 'count_records' THEN 'missing'
-                 WHEN a.estimated THEN 'estimated' ELSE 'ok' END AS status,
-            coalesce(a.n, 0)::DOUBLE AS weight, NULL::DOUBLE AS numer,
-            a.millesime, a.geo_vintage, NULL::INTEGER AS millesime_den,
-            CASE WHEN NOT t.covered THEN 'ventes non chargées pour tout le territoire'
-                 WHEN a.n IS NULL THEN 'aucune vente'
-                 WHEN t.left_out IS NOT NULL
-                     THEN 'France hors ' || t.left_out || ' (non couverts par la source)'
-                 END AS note
-        FROM terr_cov t LEFT JOIN agg a USING (level, code, year)
-        """
-    ).pl()
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recipe) -> pl.DataFrame:

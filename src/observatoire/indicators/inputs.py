@@ -28,6 +28,15 @@ WORST_STATUS = (
 )
 
 
+DROM = ("971", "972", "973", "974", "976")
+
+
+def out_list(outside: tuple[str, ...]) -> str:
+    """Départements a France total may leave out when the source does not cover them:
+    the DROM, plus those the producer never covers (DVF: Alsace-Moselle, livre foncier)."""
+    return ", ".join(f"'{d}'" for d in sorted({*DROM, *outside}))
+
+
 def load_referential(con: duckdb.DuckDBPyConnection, ref: Referential) -> None:
     communes = pl.DataFrame(
         {"commune": list(ref.commune_dep), "dep": list(ref.commune_dep.values())}
