@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections import Counter
+from typing import Any, Literal
 
-from django.http import HttpRequest, JsonResponse
-from ninja import NinjaAPI
-from ninja.errors import HttpError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError, ValidationError
 
-from observatoire.indicators.catalog import catalog
-from observatoire.indicators.query import QueryError
-from observatoire.portal import data
+from observatoire import geo
+from observatoire.indicators.catalog import Indicator, catalog
+from observatoire.indicators.query import QueryError, Value
+from observatoire.portal import classes as classing
+from observatoire.portal import data, exports
 from observatoire.portal.views import readable
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import Level, Territory, TerritoryError
 
 api = NinjaAPI(
     title="Observatoire de l'habitat — API ouverte",
@@ -32,6 +36,30 @@ def no_cube(request: HttpRequest, exc: QueryError) -> JsonResponse:
     return JsonResponse({"erreur": str(exc)}, status=503)
 
 
+@api.exception_handler(ValidationError)
+def bad_parameter(request: HttpRequest, exc: ValidationError) -> JsonResponse:
+    """Pydantic's English messages become one French sentence per parameter."""
+    messages = []
+    for err in exc.errors:
+        name = str(err.get("loc", ["", "?"])[-1])
+        kind, ctx = err.get("type", ""), err.get("ctx") or {}
+        if kind == "missing":
+            messages.append(f"Paramètre « {name} » requis.")
+        elif kind == "literal_error":
+            expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+            messages.append(f"Paramètre « {name} » invalide : valeurs possibles {expected}.")
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            messages.append(f"Paramètre « {name} » hors bornes : {_BOUNDS.get(name, '')}".strip())
+        elif kind.startswith("int_"):
+            messages.append(f"Paramètre « {name} » invalide : nombre entier attendu.")
+        else:
+            messages.append(f"Paramètre « {name} » invalide.")
+    return JsonResponse({"erreur": " ".join(messages)}, status=400)
+
+
+_BOUNDS = {"classes": "entre 2 et 9 classes.", "limit": "entre 1 et 100."}
+
+
 def _territory(raw: str) -> Territory:
     try:
         t = Territory.parse(raw)
@@ -40,6 +68,15 @@ def _territory(raw: str) -> Territory:
     if not data.referential().exists(t):
         raise HttpError(404, f"Territoire « {t.id} » inconnu.")
     return t
+
+
+def _indicator(code: str, request: HttpRequest) -> Indicator:
+    ind = catalog().get(code)
+    if ind is None:
+        raise HttpError(404, f"Indicateur « {code} » inconnu.")
+    if not readable(ind, request):
+        raise HttpError(401, "Indicateur à diffusion restreinte : connectez-vous.")
+    return ind
 
 
 def _describe(t: Territory) -> dict[str, Any]:
@@ -75,19 +112,211 @@ def territory(request: HttpRequest, territory_id: str) -> dict[str, Any]:
 
 @api.get("/values", summary="Série d'un indicateur pour un territoire")
 def values(
-    request: HttpRequest, indicator: str, territory: str, year: int | None = None
-) -> dict[str, Any]:
-    ind = catalog().get(indicator)
-    if ind is None:
-        raise HttpError(404, f"Indicateur « {indicator} » inconnu.")
-    if not readable(ind, request):
-        raise HttpError(401, "Indicateur à diffusion restreinte : connectez-vous.")
+    request: HttpRequest,
+    indicator: str = Query(..., description="Code de l'indicateur (voir /indicators)."),
+    territory: str = Query(..., description="Territoire, par exemple COM:62498 ou EPCI:246200364."),
+    year: int | None = Query(None, description="Année des données (défaut : toutes)."),
+    format: Literal["json", "csv", "xlsx"] = Query(
+        "json", description="json (défaut), ou fichier à télécharger : csv (« ; », UTF-8), xlsx."
+    ),
+) -> Any:
+    ind = _indicator(indicator, request)
     t = _territory(territory)
     series = data.cube().series(ind.code, t)
     if year is not None:
         series = [v for v in series if v.year == year]
-    rows = []
+    if format != "json":
+        rows = [exports.row(v) for v in series]
+        extra = [("Territoire", f"{data.referential().name(t)} ({t.id})")]
+        return _file(ind, rows, extra, exports.filename(ind.code, t.id, year, ext=format), format)
+    out = []
     for v in series:
         d = v.as_dict()
-        rows.append({k: d[k] for k in ("year", "value", "status", "unit", "source", "note")})
-    return {"indicator": ind.code, "label": ind.label, "territory": _describe(t), "values": rows}
+        out.append({k: d[k] for k in ("year", "value", "status", "unit", "source", "note")})
+    return {"indicator": ind.code, "label": ind.label, "territory": _describe(t), "values": out}
+
+
+# Which level may sit inside which (a grouping is a set of communes, like an EPCI).
+_RANK = {Level.COM: 0, Level.EPCI: 1, Level.GRP: 1, Level.DEP: 2, Level.REG: 3, Level.FR: 4}
+# Up to this many sub-territories, one query each is faster than reading a whole level.
+_FEW = 150
+
+
+def _values_by_year(
+    ind: Indicator, kids: list[Territory], within: Territory
+) -> dict[int, dict[str, Value] | None]:
+    """{year: {code: Value}} for the sub-territories, per year the cube holds (None: not
+    read yet, see _at)."""
+    cube = data.cube()
+    if len(kids) <= _FEW:
+        out: dict[int, dict[str, Value]] = {}
+        for t in kids:
+            for v in cube.series(ind.code, t):
+                if v.year is not None:
+                    out.setdefault(v.year, {})[t.code] = v
+        return dict(out)
+    # The cube holds a row for every level and every year of a source, so the years of
+    # `within` are those of its sub-territories; a year is read only when needed (_at).
+    return {v.year: None for v in cube.series(ind.code, within) if v.year is not None}
+
+
+def _at(
+    ind: Indicator, kids: list[Territory], year: int, found: dict[str, Value] | None
+) -> dict[str, Value]:
+    if found is None:
+        level_values = data.cube().values_at(ind.code, kids[0].level, year)
+        found = {t.code: level_values[t.code] for t in kids if t.code in level_values}
+    names = data.referential().names
+    return {
+        t.code: found.get(t.code)
+        or Value(
+            ind,
+            t,
+            names.get(t, t.code),
+            year,
+            None,
+            "missing",
+            None,
+            None,
+            None,
+            None,
+            "pas de donnée",
+        )
+        for t in kids
+    }
+
+
+def _pick(
+    ind: Indicator, kids: list[Territory], within: Territory, year: int | None
+) -> tuple[int, dict[str, Value]]:
+    """The year asked for, or the latest one with a visible value in `within`."""
+    years = _values_by_year(ind, kids, within)
+    if not years:
+        raise HttpError(404, f"Aucune donnée pour « {ind.code} » : source non chargée.")
+    if year is not None:
+        if year not in years:
+            known = ", ".join(str(y) for y in sorted(years))
+            raise HttpError(404, f"Pas de donnée pour {year} (années disponibles : {known}).")
+        return year, _at(ind, kids, year, years[year])
+    latest = None
+    for y in sorted(years, reverse=True):
+        found = _at(ind, kids, y, years[y])
+        latest = latest or (y, found)
+        if any(exports.shown(v) is not None for v in found.values()):
+            return y, found
+    assert latest is not None
+    return latest
+
+
+def _main_source(found: dict[str, Value]) -> dict[str, Any]:
+    """The source of most visible values (of any value when none is visible)."""
+    rows = [exports.row(v) for v in found.values()]
+    pairs = Counter((r["source"], r["millesime"]) for r in rows if r["valeur"] is not None)
+    pairs = pairs or Counter((r["source"], r["millesime"]) for r in rows if r["source"])
+    name, millesime = pairs.most_common(1)[0][0] if pairs else (None, None)
+    return {"name": name, "millesime": millesime}
+
+
+def _file(
+    ind: Indicator, rows: list[dict[str, Any]], extra: list[tuple[str, str]], name: str, ext: str
+) -> HttpResponse:
+    if ext == "csv":
+        content = exports.to_csv(rows)
+    else:
+        content = exports.to_xlsx(rows, exports.metadata(ind, rows, extra))
+    return exports.download(content, name, ext)
+
+
+_MAP_DOC = (
+    "Carte choroplèthe : une entité GeoJSON par sous-territoire de niveau `level` contenu dans "
+    "`within`, avec `value`, `status` et `class` (indice de classe, null sans valeur). "
+    "Les bornes `breaks` ([minimum, borne haute de chaque classe]) sont calculées sur les "
+    "seules valeurs diffusables : une valeur secrète n'est jamais publiée ni prise en compte. "
+    "Contours livrés : communes et EPCI des départements 14, 46, 53, 59 et 62, départements "
+    "et régions de France métropolitaine (sinon 422) ; `format=csv` ou `xlsx` fonctionne "
+    "partout."
+)
+
+
+@api.get("/map", summary="Carte d'un indicateur (GeoJSON) et ses classes", description=_MAP_DOC)
+def choropleth(
+    request: HttpRequest,
+    indicator: str = Query(..., description="Code de l'indicateur (voir /indicators)."),
+    level: Literal["COM", "EPCI", "DEP", "REG"] = Query(
+        ..., description="Niveau des territoires cartographiés : COM, EPCI, DEP ou REG."
+    ),
+    within: str = Query(
+        ..., description="Territoire englobant, d'un niveau supérieur : EPCI:246200364, DEP:62…"
+    ),
+    year: int | None = Query(
+        None, description="Année des données (défaut : la plus récente ayant des valeurs)."
+    ),
+    method: Literal["quantiles", "jenks"] = Query(
+        "quantiles", description="Classification : quantiles ou seuils naturels (Jenks)."
+    ),
+    classes: int = Query(5, ge=2, le=9, description="Nombre de classes, de 2 à 9."),
+    format: Literal["json", "csv", "xlsx", "geojson"] = Query(
+        "json", description="json (défaut), ou fichier à télécharger : csv, xlsx, geojson."
+    ),
+) -> Any:
+    ind = _indicator(indicator, request)
+    scope = _territory(within)
+    lvl = Level(level)
+    ref = data.referential()
+    if _RANK[lvl] >= _RANK[scope.level] or (scope.level is Level.GRP and lvl is not Level.COM):
+        raise HttpError(
+            400,
+            f"Niveau {lvl.label} non contenu dans {scope.id} ({scope.level.label}) : "
+            "choisissez un niveau inférieur à celui du territoire englobant.",
+        )
+    kids = ref.children(scope, lvl)
+    if not kids:
+        raise HttpError(404, f"Aucun territoire de niveau {lvl.label} dans {scope.id}.")
+    shapes = None
+    if format in ("json", "geojson"):
+        try:  # before the figures: a map without contours fails fast
+            shapes = geo.features(lvl, scope, referential=ref)
+        except geo.GeoError as exc:
+            raise HttpError(422, str(exc)) from None
+    year, found = _pick(ind, kids, scope, year)
+    name = exports.filename(ind.code, exports.level_word(lvl.value), scope.id, year, ext=format)
+    if shapes is None:
+        rows = [exports.row(found[t.code]) for t in kids]
+        extra = [
+            ("Territoire", f"{ref.name(scope)} ({scope.id})"),
+            ("Niveau", exports.level_word(lvl.value)),
+            ("Année", str(year)),
+        ]
+        return _file(ind, rows, extra, name, format)
+    visible = [x for x in (exports.shown(v) for v in found.values()) if x is not None]
+    bounds = classing.breaks(visible, method, classes)
+    features = []
+    for feature in shapes["features"]:
+        v = found[feature["properties"]["code"]]
+        value = exports.shown(v)
+        feature["properties"] = {
+            "code": v.territory.code,
+            "name": v.name,
+            "value": value,
+            "status": v.status,
+            "class": classing.classify(value, bounds),
+        }
+        features.append(feature)
+    doc = {
+        "type": "FeatureCollection",
+        "indicator": {"code": ind.code, "label": ind.label, "unit": ind.unit},
+        "level": lvl.value,
+        "year": year,
+        "within": {"id": scope.id, "name": ref.name(scope)},
+        "method": method,
+        "classes": max(len(bounds) - 1, 0),
+        "breaks": bounds,
+        "source": _main_source(found),
+        "bbox": shapes.get("bbox"),
+        "features": features,
+    }
+    # Compact separators: the 887 communes of the Pas-de-Calais stay under 1 MB.
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if format == "geojson":
+        return exports.download(body, name, "geojson")
+    return HttpResponse(body, content_type="application/geo+json")

@@ -1,0 +1,198 @@
+"""Downloadable exports of the open API: CSV (data.gouv.fr convention), XLSX, GeoJSON.
+
+CSV: UTF-8, `;` separator, one header row, decimal point, INSEE codes written as they are
+("01001", never 1001), an empty cell when there is no value and the reason in `statut`.
+XLSX: the same table (codes stored as text, so a spreadsheet cannot strip leading zeros)
+and a "Métadonnées" sheet: definition, source, millésime, export date, secret statistique.
+Rows come from the cube as computed: a secret or missing value is exported empty, never
+recomputed nor guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import xlsxwriter
+from django.http import HttpResponse
+
+from observatoire.indicators.catalog import Indicator
+from observatoire.indicators.query import Value
+
+COLUMNS = (
+    "code",
+    "nom",
+    "niveau",
+    "indicateur",
+    "annee",
+    "valeur",
+    "unite",
+    "statut",
+    "source",
+    "millesime",
+)
+# Statuses whose value may be shown; any other status is exported without a value.
+VISIBLE = ("ok", "estimated")
+STATUSES = {
+    "ok": "valeur calculée à partir de la source",
+    "estimated": "valeur estimée (par exemple commune scindée depuis le millésime de la source)",
+    "secret": "secret statistique : valeur non diffusée",
+    "missing": "pas de donnée (source non chargée, commune absente ou non couverte)",
+    "unavailable": "non calculable à cette échelle sans inventer un chiffre",
+}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+LEVEL_WORDS = {"COM": "communes", "EPCI": "epci", "DEP": "departements", "REG": "regions"}
+
+
+def shown(v: Value) -> float | None:
+    """The value a caller may see, rounded as in the JSON API (None unless visible)."""
+    if v.status not in VISIBLE or v.value is None:
+        return None
+    return round(v.value, 6)
+
+
+def row(v: Value) -> dict[str, Any]:
+    """One export line for one cube value."""
+    source = v.as_dict()["source"]
+    return {
+        "code": v.territory.code,
+        "nom": v.name,
+        "niveau": v.territory.level.value,
+        "indicateur": v.indicator.code,
+        "annee": v.year,
+        "valeur": shown(v),
+        "unite": v.indicator.unit,
+        "statut": v.status,
+        "source": source["name"],
+        "millesime": source["millesime"],
+    }
+
+
+def _number(x: float) -> str:
+    # Never scientific notation nor a decimal comma: 0.00001 -> "0.00001", 47894.0 -> "47894".
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "valeur":
+        return _number(value)
+    return str(value)
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([_cell(k, r[k]) for k in COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+def metadata(
+    indicator: Indicator, rows: Sequence[dict[str, Any]], extra: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
+    """The "Métadonnées" sheet: what the figures are, where they come from, what is hidden."""
+    sources = sorted({(r["source"], r["millesime"]) for r in rows if r["source"]})
+    secrecy = indicator.secrecy
+    rules = []
+    if secrecy.min_weight is not None:
+        rules.append(
+            f"valeur masquée quand l'effectif de référence est inférieur à {secrecy.min_weight:g}"
+        )
+    if secrecy.min_numerator is not None:
+        rules.append(
+            f"valeur masquée quand le numérateur est inférieur à {secrecy.min_numerator:g}"
+        )
+    if secrecy.secondary:
+        rules.append(
+            "secret secondaire (une commune masquée ne peut être retrouvée par différence)"
+        )
+    statement = (
+        "Les valeurs couvertes par le secret statistique ne sont pas diffusées : cellule vide "
+        "et statut « secret » ; les bornes des classes de carte sont calculées sans elles."
+    )
+    if rules:
+        statement += " Règles pour cet indicateur : " + " ; ".join(rules) + "."
+    out = [
+        ("Indicateur", f"{indicator.label} ({indicator.code})"),
+        ("Définition", indicator.definition),
+        ("Unité", indicator.unit),
+        ("Thème", indicator.theme),
+        ("Source", " ; ".join(sorted({s for s, _ in sources})) or "aucune donnée chargée"),
+        ("Millésime", ", ".join(sorted({str(m) for _, m in sources if m is not None})) or "—"),
+        *extra,
+        ("Date d'export", datetime.date.today().isoformat()),
+        ("Secret statistique", statement),
+        (
+            "Séparateur décimal",
+            "point ; valeur vide quand le statut n'est ni « ok » ni « estimated »",
+        ),
+    ]
+    out += [(f"Statut « {k} »", text) for k, text in STATUSES.items()]
+    return out
+
+
+def to_xlsx(rows: Sequence[dict[str, Any]], meta: Sequence[tuple[str, str]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheet = book.add_worksheet("Données")
+    for j, name in enumerate(COLUMNS):
+        sheet.write_string(0, j, name, bold)
+    for i, r in enumerate(rows, start=1):
+        for j, key in enumerate(COLUMNS):
+            value = r[key]
+            if value is None:
+                sheet.write_blank(i, j, None)
+            elif key in ("valeur", "annee", "millesime"):
+                sheet.write_number(i, j, value)
+            else:
+                # write_string, not write: "01001" must stay text, not become 1001.
+                sheet.write_string(i, j, str(value))
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 11)
+    sheet.set_column(1, 1, 32)
+    sheet.set_column(8, 8, 40)
+    info = book.add_worksheet("Métadonnées")
+    info.set_column(0, 0, 24)
+    info.set_column(1, 1, 100, wrap)
+    for i, (key, text) in enumerate(meta):
+        info.write_string(i, 0, key, bold)
+        info.write_string(i, 1, text)
+    book.close()
+    return buffer.getvalue()
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_text).strip("-")
+
+
+def filename(indicator: str, *parts: str | int | None, ext: str) -> str:
+    """An ASCII French file name: taux_vacance_communes_EPCI-246200364_2021.csv."""
+    words = [indicator, *(_slug(str(p).replace(":", "-")) for p in parts if p is not None)]
+    return "_".join(w for w in words if w) + f".{ext}"
+
+
+def download(content: bytes, name: str, ext: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[ext])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def level_word(level: str) -> str:
+    return LEVEL_WORDS.get(level, level.lower())
