@@ -1,0 +1,341 @@
+"""Explorer (one indicator over the sub-territories of a territory: map, legend, sortable
+table, downloads) and comparison (up to six territories side by side) pages.
+
+Figures come only through `portal.data`. The map is drawn by the browser from the open
+API (/api/v1/map, which also classifies the values); the page itself always carries the
+same values as a server-rendered table, so nothing depends on JavaScript or WebGL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from observatoire import geo
+from observatoire.indicators.catalog import Indicator, catalog
+from observatoire.indicators.query import Cube, QueryError, Value
+from observatoire.portal import charts, data
+from observatoire.portal.views import readable
+from observatoire.territories import Level, Territory, TerritoryError
+from observatoire.territories.referential import Referential, fold
+
+LEVELS = {
+    Level.COM: "Communes",
+    Level.EPCI: "Intercommunalités (EPCI)",
+    Level.DEP: "Départements",
+}
+# Plural nouns of the mapped levels (the portrait of France maps its régions).
+NOUNS = {
+    Level.COM: "communes",
+    Level.EPCI: "intercommunalités",
+    Level.DEP: "départements",
+    Level.REG: "régions",
+}
+METHODS = {"quantiles": "Quantiles (effectifs égaux)", "jenks": "Seuils naturels (Jenks)"}
+CLASSES = 5
+DEFAULT_INDICATOR = "taux_vacance"
+DEFAULT_WITHIN = "EPCI:246200364"
+MAX_COMPARED = 6
+# The figures a housing policy (PLH, PDH) starts from; taux_pauvrete drops out for
+# anonymous users when it is restricted.
+KEY_INDICATORS = (
+    "log_total",
+    "taux_vacance",
+    "part_residences_secondaires",
+    "taux_lls",
+    "revenu_median",
+    "taux_pauvrete",
+    "dvf_prix_m2_moyen",
+)
+# Which level may sit inside which: a grouping is a set of communes, like an EPCI.
+_RANK = {Level.COM: 0, Level.EPCI: 1, Level.GRP: 1, Level.DEP: 2, Level.REG: 3, Level.FR: 4}
+# The sub-territories mapped on a portrait (levels the map endpoint serves).
+SUBLEVEL = {Level.EPCI: Level.COM, Level.GRP: Level.COM, Level.DEP: Level.EPCI}
+_FEW = 100
+DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("geojson", "GeoJSON"))
+
+
+class ParamError(ValueError):
+    """A request parameter a page cannot use: French message and HTTP status."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+# ------------------------------------------------------------------ parameters
+def readable_items(request: HttpRequest) -> list[Indicator]:
+    return [i for i in catalog().values() if readable(i, request)]
+
+
+def pick_indicator(request: HttpRequest, code: str) -> Indicator:
+    ind = catalog().get(code)
+    if ind is None:
+        raise ParamError(f"Indicateur « {code} » inconnu : choisissez-en un dans la liste.")
+    if not readable(ind, request):
+        raise ParamError(
+            f"L'indicateur « {code} » est à diffusion restreinte : connectez-vous pour le "
+            "consulter.",
+            403,
+        )
+    return ind
+
+
+def pick_territory(raw: str, ref: Referential) -> Territory:
+    """A territory id (COM:62498, EPCI:246200364...); a name gets suggestions, not a guess
+    (« Lens » is a commune and the name of an EPCI)."""
+    if not raw:
+        raise ParamError(
+            f"Indiquez un territoire par son identifiant, par exemple {DEFAULT_WITHIN}."
+        )
+    try:
+        t: Territory | None = Territory.parse(raw)
+    except TerritoryError:
+        t = None
+    if t is not None and ref.exists(t):
+        return t
+    found = ref.search(raw, limit=3)
+    hint = ""
+    if found:
+        hint = " Vouliez-vous dire : " + ", ".join(f"{ref.name(s)} ({s.id})" for s in found) + " ?"
+    reason = "est inconnu" if t is not None else "n'est pas un identifiant de territoire"
+    raise ParamError(
+        f"« {raw} » {reason} (forme attendue : COM:62498, EPCI:246200364, DEP:62...).{hint}"
+    )
+
+
+def pick_level(raw: str, within: Territory) -> Level:
+    try:
+        level = Level(raw)
+    except ValueError:
+        level = None
+    if level not in LEVELS:
+        raise ParamError(f"Niveau « {raw} » inconnu : communes (COM), EPCI ou départements (DEP).")
+    assert level is not None
+    if _RANK[level] >= _RANK[within.level]:
+        raise ParamError(
+            f"Un territoire de niveau {level.label} n'est pas contenu dans "
+            f"{within.id} ({within.level.label}) : choisissez un niveau plus fin ou un "
+            "territoire plus large."
+        )
+    return level
+
+
+def pick_year(raw: str, years: list[int], default: int | None) -> int | None:
+    if not raw:
+        return default
+    try:
+        year = int(raw)
+    except ValueError:
+        raise ParamError(
+            f"Année « {raw} » invalide : indiquez une année sur quatre chiffres."
+        ) from None
+    if year not in years:
+        known = ", ".join(str(y) for y in years) or "aucune"
+        raise ParamError(f"Pas de donnée pour {year} (années disponibles : {known}).")
+    return year
+
+
+def years_of(cube: Cube, code: str, t: Territory) -> tuple[list[int], int | None]:
+    """The years the cube holds for an indicator, and the latest one with a figure."""
+    years = sorted({v.year for v in cube.series(code, t) if v.year is not None})
+    return years, cube.value(code, t).year
+
+
+# ------------------------------------------------------------------ the choropleth block
+def choropleth(
+    ind: Indicator, level: Level, within: Territory, year: int, method: str, cube: Cube
+) -> dict[str, Any]:
+    """Everything the shared map block (_choropleth.html) shows: the rows of the table, the
+    API URLs of the map and the downloads, or why there is no map."""
+    ref = data.referential()
+    children = ref.children(within, level)
+    # One query per territory costs ~3 ms, reading a whole level ~0.4 s (35,000 communes):
+    # an EPCI's communes are read one by one, a département's in one go.
+    at = cube.values_at(ind.code, level, year) if len(children) > _FEW else {}
+    rows: list[dict[str, Any]] = []
+    for t in children:
+        v: Value = at.get(t.code) or cube.value(ind.code, t, year)
+        sort = "" if v.value is None else repr(v.value)
+        rows.append({"territory": t, "name": ref.name(t), "value": v, "sort": sort})
+    rows.sort(key=lambda r: fold(r["name"]))
+    query = urlencode(
+        {
+            "indicator": ind.code,
+            "level": level.value,
+            "within": within.id,
+            "year": year,
+            "method": method,
+            "classes": CLASSES,
+        }
+    )
+    api = reverse("api-v1:api-root")
+    try:
+        # Only to know whether contours are shipped: the browser gets them from the API.
+        geo.features(level, within, referential=ref)
+        geo_error = None
+    except geo.GeoError:
+        geo_error = "Fond de carte non disponible pour ce territoire."
+    return {
+        "indicator": ind,
+        "source": _main_source([r["value"] for r in rows]),
+        "level": level,
+        "level_label": NOUNS[level],
+        "within": within,
+        "within_name": ref.name(within),
+        "year": year,
+        "method": method,
+        "method_label": METHODS[method],
+        "rows": rows,
+        "map_url": f"{api}map?{query}",
+        "geo_error": geo_error,
+        "downloads": [(label, f"{api}map?{query}&format={fmt}") for fmt, label in DOWNLOADS],
+    }
+
+
+def _main_source(values: list[Value]) -> str:
+    """The source and millésime of most of the values shown (for the map's credits)."""
+    counts = Counter(
+        (v.as_dict()["source"]["name"], v.millesime)
+        for v in values
+        if v.source and v.value is not None
+    )
+    if not counts:
+        return ""
+    (label, millesime), _ = counts.most_common(1)[0]
+    return f"{label}, millésime {millesime}" if millesime else str(label)
+
+
+# ------------------------------------------------------------------ pages
+def _no_cube(request: HttpRequest, exc: QueryError) -> HttpResponse:
+    return render(
+        request,
+        "portal/no_cube.html",
+        {"title": "Données absentes", "message": str(exc)},
+        status=503,
+    )
+
+
+def explorer(request: HttpRequest) -> HttpResponse:
+    form = {
+        "indicator": request.GET.get("indicator", "").strip() or DEFAULT_INDICATOR,
+        "level": request.GET.get("level", "").strip() or Level.COM.value,
+        "within": request.GET.get("within", "").strip() or DEFAULT_WITHIN,
+        "year": request.GET.get("year", "").strip(),
+        "method": request.GET.get("method", "").strip() or "quantiles",
+    }
+    context: dict[str, Any] = {
+        "title": "Explorer un indicateur",
+        "items": readable_items(request),
+        "levels": [(lvl.value, label) for lvl, label in LEVELS.items()],
+        "methods": list(METHODS.items()),
+        "form": form,
+        "years": [],
+    }
+    try:
+        cube = data.cube()
+    except QueryError as exc:
+        return _no_cube(request, exc)
+    status = 200
+    try:
+        context.update(_explore(request, cube, form))
+    except ParamError as exc:
+        context["error"] = str(exc)
+        context["title"] = "Paramètres à corriger — explorer un indicateur"
+        status = exc.status
+    return render(request, "portal/explorer.html", context, status=status)
+
+
+def _explore(request: HttpRequest, cube: Cube, form: dict[str, str]) -> dict[str, Any]:
+    ind = pick_indicator(request, form["indicator"])
+    ref = data.referential()
+    within = pick_territory(form["within"], ref)
+    level = pick_level(form["level"], within)
+    if form["method"] not in METHODS:
+        raise ParamError(f"Méthode « {form['method']} » inconnue : quantiles ou jenks.")
+    years, latest = years_of(cube, ind.code, within)
+    year = pick_year(form["year"], years, latest)
+    out: dict[str, Any] = {"years": years, "indicator": ind}
+    if year is None:
+        out["empty"] = f"Aucune donnée pour « {ind.label} » : la source n'est pas chargée."
+        return out
+    form["year"] = str(year)
+    block = choropleth(ind, level, within, year, form["method"], cube)
+    out["map"] = block
+    out["title"] = f"{ind.label}, {block['level_label']} de {block['within_name']} ({year})"
+    return out
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    raw = [x.strip() for x in request.GET.getlist("t") if x.strip()]
+    chosen = [c.strip() for c in request.GET.getlist("indicator") if c.strip()]
+    items = readable_items(request)
+    default = [c for c in KEY_INDICATORS if any(i.code == c for i in items)]
+    context: dict[str, Any] = {
+        "title": "Comparer des territoires",
+        "items": items,
+        "slots": raw + [""] * max(0, MAX_COMPARED - len(raw)),
+        "chosen": chosen or default,
+        "max": MAX_COMPARED,
+    }
+    if not raw:
+        return render(request, "portal/compare.html", context)
+    try:
+        cube = data.cube()
+    except QueryError as exc:
+        return _no_cube(request, exc)
+    try:
+        context.update(_compare(request, cube, raw, chosen or default))
+    except ParamError as exc:
+        context["error"] = str(exc)
+        context["title"] = "Paramètres à corriger — comparer des territoires"
+        return render(request, "portal/compare.html", context, status=exc.status)
+    return render(request, "portal/compare.html", context)
+
+
+def _compare(request: HttpRequest, cube: Cube, raw: list[str], codes: list[str]) -> dict[str, Any]:
+    if len(raw) > MAX_COMPARED:
+        raise ParamError(
+            f"Vous pouvez comparer au plus {MAX_COMPARED} territoires ; vous en avez indiqué "
+            f"{len(raw)}. Retirez-en {len(raw) - MAX_COMPARED} pour lancer la comparaison."
+        )
+    ref = data.referential()
+    territories: list[Territory] = []
+    for r in raw:
+        t = pick_territory(r, ref)
+        if t not in territories:
+            territories.append(t)
+    indicators = [pick_indicator(request, c) for c in dict.fromkeys(codes)]
+    names = [ref.name(t) for t in territories]
+    # Two territories may share a name (Paris the commune, Paris the département).
+    labels = [
+        n if names.count(n) == 1 else f"{n} ({t.id})"
+        for n, t in zip(names, territories, strict=True)
+    ]
+    rows = []
+    for i, ind in enumerate(indicators):
+        # One year per indicator for all territories: the latest any of them has.
+        latest = [cube.value(ind.code, t).year for t in territories]
+        year = max((y for y in latest if y is not None), default=None)
+        values = [cube.value(ind.code, t, year) for t in territories]
+        pairs = list(zip(labels, values, strict=True))
+        rows.append(
+            {
+                "indicator": ind,
+                "year": year,
+                "values": values,
+                "pairs": pairs,
+                "spec": charts.bar_spec(ind, pairs, year),
+                "spec_id": f"comparaison-{i}",
+            }
+        )
+    title = "Comparaison : " + ", ".join(names)
+    return {
+        "territories": list(zip(territories, labels, strict=True)),
+        "rows": rows,
+        "title": title,
+    }
