@@ -267,3 +267,29 @@ def test_vendored_files_are_served_with_their_licence(client, path) -> None:  # 
     folder = vendor / path.split("/")[0]
     assert any(f.name.startswith("LICENSE") for f in folder.iterdir())
     assert "sourceMappingURL" not in body
+
+
+def test_explorer_links_reach_the_same_figures_in_the_api(client) -> None:  # type: ignore[no-untyped-def]
+    """The map drawn by the browser and the downloads hold the values of the page's table."""
+    html = client.get(
+        "/explorer/", {"indicator": "dvf_prix_m2_moyen", "within": LENS_LIEVIN}
+    ).content.decode()
+    map_url = re.search(r'data-choropleth="([^"]+)"', html).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+    doc = json.loads(client.get(map_url).content)
+    table = {code: _row(html, code) for code in re.findall(r'<tr data-code="(\d+)">', html)}
+    assert doc["year"] == 2024 and len(doc["breaks"]) == 6
+    assert {f["properties"]["code"] for f in doc["features"]} == set(table)
+    for feature in doc["features"]:
+        props = feature["properties"]
+        row = table[props["code"]]
+        if props["status"] == "secret":
+            assert props["value"] is None and "secret statistique" in row
+        else:
+            key = float(re.search(r'data-sort-value="([^"]+)"', row).group(1))  # type: ignore[union-attr]
+            assert abs(props["value"] - key) < 1e-4
+    csv_url = map_url + "&format=csv"
+    assert f'href="{csv_url.replace("&", "&amp;")}"' in html
+    response = client.get(csv_url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 36  # header and the 36 communes of the table

@@ -106,7 +106,9 @@
       swatch.style.background = palette[i];
       li.appendChild(swatch);
       var n = counts[i] || 0;
-      li.appendChild(document.createTextNode(label + " (" + n + " " + noun + ")"));
+      // The nouns (communes, intercommunalités, départements, régions) take a plain -s.
+      var word = n > 1 ? noun : noun.replace(/s$/, "");
+      li.appendChild(document.createTextNode(label + " (" + n + " " + word + ")"));
       list.insertBefore(li, fixed);
     });
   }
