@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench bench-portal install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,44 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/observatoire --data-dir $(DATA_DIR) demo
 
-test: $(STAMP)
-	$(BIN)/pytest -q
+# `make test` also needs Debian's Chromium (browser tests) and PostgreSQL (the portal
+# tests run a second time on it): installed with apt when missing (the CI runs as root).
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "Paquets système manquants :$$missing (apt-get install -y$$missing, en root)." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installation des paquets système :$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The whole suite on the embedded SQLite, then the portal tests again on a throwaway
+# PostgreSQL cluster (temp dir, free port, fresh database), stopped even on failure.
+# initdb refuses root: as root the cluster belongs to the `postgres` user.
+test: $(STAMP) system-packages
+	@set -u; \
+	pgbin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+	pgdata=$$(mktemp -d /tmp/observatoire-pg.XXXXXX); \
+	as=""; \
+	if [ "$$(id -u)" = 0 ]; then chown postgres: "$$pgdata"; as="runuser -u postgres --"; fi; \
+	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	trap '$$as "$$pgbin/pg_ctl" -D "$$pgdata" -m fast -s stop >/dev/null 2>&1; rm -rf "$$pgdata"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$$as "$$pgbin/initdb" -D "$$pgdata" -A trust -U postgres >/dev/null || exit 1; \
+	$$as "$$pgbin/pg_ctl" -D "$$pgdata" -l "$$pgdata/server.log" -w -s \
+	  -o "-c listen_addresses=127.0.0.1 -p $$port -k $$pgdata" start || { cat "$$pgdata/server.log"; exit 1; }; \
+	"$$pgbin/createdb" -h 127.0.0.1 -p $$port -U postgres observatoire_test || exit 1; \
+	status=0; \
+	$(BIN)/pytest -q || status=1; \
+	echo "Tests du portail sur PostgreSQL (port $$port)"; \
+	OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test \
+	  $(BIN)/pytest -q tests/portal || status=1; \
+	exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
@@ -30,8 +66,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The DVF volume bench, then the portal latency bench (both run even if one misses a target).
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	@status=0; \
+	$(BIN)/python -m bench.run || status=1; \
+	$(MAKE) --no-print-directory bench-portal || status=1; \
+	exit $$status
+
+bench-portal: $(STAMP)
+	$(BIN)/python -m bench.portal
 
 clean:
 	rm -rf $(VENV) var bench/out

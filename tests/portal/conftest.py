@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,13 +12,16 @@ from observatoire.settings import Settings
 
 @pytest.fixture(scope="session")
 def web(demo_data: tuple[Path, str]) -> Settings:
-    """Django started once on the demo data dir (embedded SQLite, migrated)."""
+    """Django started once on the demo data dir, migrated: embedded SQLite, or the
+    PostgreSQL database named by OBSERVATOIRE_DATABASE_URL (`make test` runs the portal
+    tests a second time on a fresh PostgreSQL database)."""
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
     from observatoire.web import setup
 
-    settings = Settings(data_dir=demo_data[0])
+    database_url = os.environ.get("OBSERVATOIRE_DATABASE_URL", "")
+    settings = Settings(data_dir=demo_data[0], database_url=database_url)
     setup(settings)
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
