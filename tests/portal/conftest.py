@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +19,10 @@ def web(demo_data: tuple[Path, str]) -> Settings:
 
     from observatoire.web import setup
 
-    database_url = os.environ.get("OBSERVATOIRE_DATABASE_URL", "")
-    settings = Settings(data_dir=demo_data[0], database_url=database_url)
+    # The one settings object reads OBSERVATOIRE_DATABASE_URL; only the data dir is forced.
+    settings = Settings(
+        data_dir=demo_data[0], database_url=Settings.from_env(demo_data[0]).database_url
+    )
     setup(settings)
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
