@@ -112,14 +112,33 @@ class Cube:
 
     _COLS = "year, value, status, source, millesime, source_detail, geo_vintage, note"
 
+    # A cube file never changes once built (a rebuild renames a new file into place and
+    # the portal reopens it), so the rows of a territory can be kept: one query gives
+    # every indicator of a territory, instead of one query per indicator and year.
+    _CACHE_TERRITORIES = 5000
+
+    def _territory_rows(self, territory: Territory) -> dict[str, list[tuple[Any, ...]]]:
+        cache: dict[Territory, dict[str, list[tuple[Any, ...]]]] = self.__dict__.setdefault(
+            "_rows_cache", {}
+        )
+        if territory not in cache:
+            if len(cache) >= self._CACHE_TERRITORIES:
+                cache.clear()
+            rows = self.con.execute(
+                f"SELECT indicator, {self._COLS} FROM cube WHERE level = ? AND code = ? "
+                "ORDER BY indicator, year",
+                [territory.level.value, territory.code],
+            ).fetchall()
+            by_indicator: dict[str, list[tuple[Any, ...]]] = {}
+            for r in rows:
+                by_indicator.setdefault(r[0], []).append(r[1:])
+            cache[territory] = by_indicator
+        return cache[territory]
+
     def series(self, code: str, territory: Territory) -> list[Value]:
         indicator = get(code)
         name = self.ref.name(territory)
-        rows = self.con.execute(
-            f"SELECT {self._COLS} FROM cube WHERE indicator = ? AND level = ? AND code = ? "
-            "ORDER BY year",
-            [code, territory.level.value, territory.code],
-        ).fetchall()
+        rows = self._territory_rows(territory).get(code, [])
         return [self._row(indicator, territory, name, r) for r in rows]
 
     def value(self, code: str, territory: Territory, year: int | None = None) -> Value:
@@ -148,12 +167,17 @@ class Cube:
             f"pas de donnée pour {year} (années disponibles : {known})",
         )
 
-    def values_at(self, code: str, level: Level, year: int) -> dict[str, Value]:
+    def values_at(
+        self, code: str, level: Level, year: int, codes: list[str] | None = None
+    ) -> dict[str, Value]:
+        """Values of every territory of `level` (or only `codes`) for one year."""
         indicator = get(code)
-        rows = self.con.execute(
-            f"SELECT code, {self._COLS} FROM cube WHERE indicator = ? AND level = ? AND year = ?",
-            [code, level.value, year],
-        ).fetchall()
+        sql = f"SELECT code, {self._COLS} FROM cube WHERE indicator = ? AND level = ? AND year = ?"
+        params: list[Any] = [code, level.value, year]
+        if codes is not None:
+            sql += " AND code IN (SELECT unnest(?::VARCHAR[]))"
+            params.append(codes)
+        rows = self.con.execute(sql, params).fetchall()
         out = {}
         for r in rows:
             t = Territory(level, r[0])

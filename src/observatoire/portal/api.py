@@ -164,7 +164,9 @@ def _at(
     ind: Indicator, kids: list[Territory], year: int, found: dict[str, Value] | None
 ) -> dict[str, Value]:
     if found is None:
-        level_values = data.cube().values_at(ind.code, kids[0].level, year)
+        level_values = data.cube().values_at(
+            ind.code, kids[0].level, year, codes=[t.code for t in kids]
+        )
         found = {t.code: level_values[t.code] for t in kids if t.code in level_values}
     names = data.referential().names
     return {
