@@ -47,6 +47,10 @@ def test_catalog_pages(client) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/indicateurs/dvf_prix_m2_median/").content.decode()
     assert "médiane" in page.lower() and "5 observations" in page
     assert client.get("/indicateurs/inconnu/").status_code == 404
+    lls = client.get("/indicateurs/lls_nombre/").content.decode()
+    table = lls.split('id="millesimes"')[1].split("</table>")[0]
+    assert "<td>2019</td>" in table and "<td>2024</td>" in table
+    assert "Source non chargée" in client.get("/indicateurs/logements_autorises/").content.decode()
 
 
 @pytest.mark.parametrize("url", ["/indicateurs/taux_pauvrete/"])

@@ -184,6 +184,18 @@ class Cube:
             out[r[0]] = self._row(indicator, t, self.ref.names.get(t, r[0]), r[1:])
         return out
 
+    def vintages(self, code: str) -> list[dict[str, Any]]:
+        """Years of data available for an indicator, with their source and millésime."""
+        get(code)
+        rows = self.con.execute(
+            "SELECT year, source_detail, min(millesime), max(geo_vintage) FROM cube "
+            "WHERE indicator = ? AND value IS NOT NULL GROUP BY ALL ORDER BY year, 2",
+            [code],
+        ).fetchall()
+        return [
+            {"year": y, "source": src, "millesime": m, "geo_vintage": g} for y, src, m, g in rows
+        ]
+
     def imports(self) -> list[dict[str, Any]]:
         try:
             cur = self.con.execute("SELECT * FROM imports ORDER BY source, millesime")

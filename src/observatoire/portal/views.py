@@ -90,7 +90,15 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     ind = catalog().get(code)
     if ind is None or not readable(ind, request):
         raise Http404("Indicateur inconnu")
-    return render(request, "portal/indicator.html", {"title": ind.label, "indicator": ind})
+    try:
+        vintages = data.cube().vintages(ind.code)
+    except QueryError:
+        vintages = []
+    return render(
+        request,
+        "portal/indicator.html",
+        {"title": ind.label, "indicator": ind, "vintages": vintages},
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
