@@ -23,6 +23,8 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from observatoire.problems import Problem, render
+
 LINE = "_line"
 """Column added to every raw frame: the physical line of the record in the file (1-based)."""
 
@@ -36,28 +38,6 @@ OBSERVATION_COLUMNS = {
 }
 STATUSES = ("ok", "secret", "missing", "estimated")
 
-MAX_PROBLEMS_SHOWN = 50
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    message: str
-    line: int | None = None
-    column: str | None = None
-    value: str | None = None
-
-    def __str__(self) -> str:
-        where = [f"fichier « {self.file} »"]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
-        if self.value is not None:
-            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            where.append(f"valeur « {shown} »")
-        return ", ".join(where) + f" : {self.message}"
-
 
 class SourceError(Exception):
     """One or more problems in an input file. Nothing has been stored."""
@@ -67,12 +47,7 @@ class SourceError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        n = len(self.problems)
-        head = f"{n} problème{'s' if n > 1 else ''} dans le fichier, rien n'a été importé :"
-        shown = [f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
-        if n > MAX_PROBLEMS_SHOWN:
-            shown.append(f"  ... et {n - MAX_PROBLEMS_SHOWN} autres problèmes.")
-        return "\n".join([head, *shown])
+        return render(self.problems, "dans le fichier", "rien n'a été importé")
 
 
 Kind = Literal["commune", "code", "text", "int", "float", "date", "bool"]

@@ -62,7 +62,8 @@ from typing import BinaryIO, cast
 
 import duckdb
 
-from observatoire.sources.base import MAX_PROBLEMS_SHOWN, Batch, Problem, SourceError, SourceInfo
+from observatoire.problems import MAX_PROBLEMS_SHOWN
+from observatoire.sources.base import Batch, Problem, SourceError, SourceInfo
 
 COLUMNS = (
     "id_mutation", "date_mutation", "numero_disposition", "nature_mutation", "valeur_fonciere",

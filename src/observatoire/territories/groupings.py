@@ -25,9 +25,9 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from observatoire.problems import Problem, render
 from observatoire.territories.model import Level, Territory
 from observatoire.territories.referential import COG_YEAR, Grouping, fold, national
 from observatoire.territories.vintages import successors
@@ -36,45 +36,17 @@ COLUMNS = ("regroupement", "libelle", "type", "code_commune")
 OPTIONAL = ("nom_commune",)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX = 63  # Territory GRP codes
-MAX_PROBLEMS_SHOWN = 50
-
-
-@dataclass(frozen=True)
-class GroupingProblem:
-    file: str
-    message: str
-    line: int | None = None
-    column: str | None = None
-    value: str | None = None
-
-    def __str__(self) -> str:
-        where = [f"fichier « {self.file} »"]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
-        if self.value is not None:
-            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            where.append(f"valeur « {shown} »")
-        return ", ".join(where) + f" : {self.message}"
 
 
 class GroupingError(ValueError):
     """A groupings file (or list) with problems: nothing has been saved."""
 
-    def __init__(self, problems: Sequence[GroupingProblem]):
+    def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
         super().__init__(self.render())
 
     def render(self) -> str:
-        n = len(self.problems)
-        head = (
-            f"{n} problème{'s' if n > 1 else ''} dans les regroupements, rien n'a été enregistré :"
-        )
-        shown = [f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
-        if n > MAX_PROBLEMS_SHOWN:
-            shown.append(f"  ... et {n - MAX_PROBLEMS_SHOWN} autres problèmes.")
-        return "\n".join([head, *shown])
+        return render(self.problems, "dans les regroupements", "rien n'a été enregistré")
 
 
 # --------------------------------------------------------------------------- reading
@@ -84,9 +56,7 @@ def _decode(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise GroupingError(
-            [GroupingProblem(path.name, f"fichier illisible ({exc.strerror}).")]
-        ) from None
+        raise GroupingError([Problem(path.name, f"fichier illisible ({exc.strerror}).")]) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
     else:
@@ -100,11 +70,11 @@ def _decode(path: Path) -> str:
             except UnicodeDecodeError:
                 text = data.decode("latin-1")
     if not text.strip():
-        raise GroupingError([GroupingProblem(path.name, "le fichier est vide.")])
+        raise GroupingError([Problem(path.name, "le fichier est vide.")])
     if "\x00" in text:
         raise GroupingError(
             [
-                GroupingProblem(
+                Problem(
                     path.name,
                     "encodage non reconnu : enregistrez le fichier en CSV UTF-8 "
                     "(séparateur point-virgule).",
@@ -152,12 +122,12 @@ def load_groupings(path: Path) -> list[Grouping]:
     path = Path(path)
     text = _decode(path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    problems: list[GroupingProblem] = []
+    problems: list[Problem] = []
 
     def problem(
         message: str, line: int | None = None, column: str | None = None, value: str | None = None
     ) -> None:
-        problems.append(GroupingProblem(path.name, message, line, column, value))
+        problems.append(Problem(path.name, message, line, column, value))
 
     header = next(reader)
     columns = [_column_name(h) for h in header]
@@ -277,46 +247,40 @@ def load_groupings(path: Path) -> list[Grouping]:
 
 def check_groupings(groupings: Iterable[Grouping], file: str = "regroupements") -> None:
     """The rules of `load_groupings`, for groupings built in code."""
-    problems: list[GroupingProblem] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     current = national().commune_dep
     items = list(groupings)
     if not items:
-        problems.append(GroupingProblem(file, "aucun regroupement à enregistrer."))
+        problems.append(Problem(file, "aucun regroupement à enregistrer."))
     for g in items:
         if not (SLUG.match(g.slug) and len(g.slug) <= SLUG_MAX):
             problems.append(
-                GroupingProblem(file, "identifiant invalide.", column="regroupement", value=g.slug)
+                Problem(file, "identifiant invalide.", column="regroupement", value=g.slug)
             )
         if g.slug in seen:
             problems.append(
-                GroupingProblem(
+                Problem(
                     file, "regroupement présent deux fois.", column="regroupement", value=g.slug
                 )
             )
         seen.add(g.slug)
         if not g.name.strip():
-            problems.append(
-                GroupingProblem(file, f"libellé manquant pour « {g.slug} ».", column="libelle")
-            )
+            problems.append(Problem(file, f"libellé manquant pour « {g.slug} ».", column="libelle"))
         if not g.kind.strip():
-            problems.append(
-                GroupingProblem(file, f"type manquant pour « {g.slug} ».", column="type")
-            )
+            problems.append(Problem(file, f"type manquant pour « {g.slug} ».", column="type"))
         if not g.communes:
             problems.append(
-                GroupingProblem(file, f"aucune commune dans « {g.slug} ».", column="code_commune")
+                Problem(file, f"aucune commune dans « {g.slug} ».", column="code_commune")
             )
         if len(set(g.communes)) != len(g.communes):
             problems.append(
-                GroupingProblem(
-                    file, f"commune listée deux fois dans « {g.slug} ».", column="code_commune"
-                )
+                Problem(file, f"commune listée deux fois dans « {g.slug} ».", column="code_commune")
             )
         for code in g.communes:
             if code not in current:
                 problems.append(
-                    GroupingProblem(file, _unknown_commune(code), column="code_commune", value=code)
+                    Problem(file, _unknown_commune(code), column="code_commune", value=code)
                 )
     if problems:
         raise GroupingError(problems)
