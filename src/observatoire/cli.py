@@ -18,9 +18,11 @@ from rich.table import Table
 
 from observatoire import demo as demo_module
 from observatoire import sources
+from observatoire.accounts import commands as accounts_commands
 from observatoire.indicators import cube as cube_module
 from observatoire.indicators.catalog import CatalogError, catalog
 from observatoire.indicators.query import Cube, QueryError
+from observatoire.plans import commands as plans_commands
 from observatoire.settings import Settings
 from observatoire.sources.base import SourceError
 from observatoire.territories import Territory, TerritoryError
@@ -245,12 +247,9 @@ def groupings_import(settings: Settings, path: Path) -> None:
 
 
 def _start_django(settings: Settings) -> None:
-    from django.core.management import call_command
+    from observatoire.web import start
 
-    from observatoire.web import setup
-
-    setup(settings)
-    call_command("migrate", interactive=False, verbosity=0)
+    start(settings)
 
 
 @main.command(help="Servir le portail web (base embarquée SQLite, cube en lecture seule).")
@@ -310,8 +309,16 @@ def demo(settings: Settings, no_serve: bool) -> None:
     demo_module.install_groupings(settings)
     summary = _build(settings)
     demo_module.print_summary(console, settings, summary)
+    _start_django(settings)
+    from observatoire.web import demo as web_demo
+
+    web_demo.load(console)
     if not no_serve:
         _serve(settings, "127.0.0.1", 8000)
+
+
+main.add_command(plans_commands.plans)
+main.add_command(accounts_commands.user)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,11 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     database_url: str = ""  # empty: embedded SQLite in the data dir
     production: bool = False
+    # E-mail (invitations, password reset): empty prints mails on the console;
+    # smtp://user:password@host:port (smtps:// for implicit TLS, starttls with ?tls=1).
+    email_url: str = ""
+    email_from: str = "observatoire@localhost"
+    max_upload_mb: int = 20
 
     @property
     def warehouse_dir(self) -> Path:
@@ -30,6 +35,17 @@ class Settings:
     @property
     def groupings_path(self) -> Path:
         return self.data_dir / "regroupements.csv"
+
+    @property
+    def files_dir(self) -> Path:
+        """Uploaded documents and attachments: inside the data dir, outside any web root,
+        only ever served by a view (Content-Disposition: attachment)."""
+        return self.data_dir / "fichiers"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        """Frozen reports ("photographie au 31/12") of the plans."""
+        return self.data_dir / "photographies"
 
     @property
     def secret_key_path(self) -> Path:
@@ -66,6 +82,23 @@ class Settings:
             "CONN_MAX_AGE": 60,
         }
 
+    def email(self) -> dict[str, object]:
+        """Django EMAIL_* settings from `email_url` (console backend when empty)."""
+        if not self.email_url:
+            return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        url = urlparse(self.email_url)
+        if url.scheme not in ("smtp", "smtps"):
+            raise ValueError(f"Serveur de courriel non pris en charge : {url.scheme}")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": url.hostname or "localhost",
+            "EMAIL_PORT": url.port or (465 if url.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(url.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+            "EMAIL_USE_SSL": url.scheme == "smtps",
+            "EMAIL_USE_TLS": "tls=1" in url.query,
+        }
+
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
         """Explicit argument first, then OBSERVATOIRE_* variables, then defaults."""
@@ -80,6 +113,9 @@ class Settings:
             or cls.allowed_hosts,
             database_url=env.get("OBSERVATOIRE_DATABASE_URL", ""),
             production=env.get("OBSERVATOIRE_PRODUCTION", "") == "1",
+            email_url=env.get("OBSERVATOIRE_EMAIL_URL", ""),
+            email_from=env.get("OBSERVATOIRE_EMAIL_FROM", "") or cls.email_from,
+            max_upload_mb=int(env.get("OBSERVATOIRE_MAX_UPLOAD_MB", "") or cls.max_upload_mb),
         )
 
 

@@ -14,3 +14,11 @@ def setup(settings: Settings) -> None:
     import django
 
     django.setup()
+
+
+def start(settings: Settings) -> None:
+    """Start Django and bring the database schema up to date (CLI commands)."""
+    setup(settings)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)

@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "observatoire.portal",
+    "observatoire.accounts",
+    "observatoire.plans",
+    "observatoire.exchange",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +73,12 @@ if CONFIG.production:
     STATIC_ROOT = CONFIG.data_dir / "static"
 WHITENOISE_USE_FINDERS = not CONFIG.production
 WHITENOISE_AUTOREFRESH = DEBUG
+
+for _name, _value in CONFIG.email().items():
+    globals()[_name] = _value
+DEFAULT_FROM_EMAIL = CONFIG.email_from
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,0 +1,128 @@
+"""Organisations and the users' roles, scoped to territories (territory ids such as
+"EPCI:246200364", parsed with observatoire.territories.Territory)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from observatoire.territories import Territory
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTEMENT = "departement", "Département"
+        REGION = "region", "Région"
+        ETAT = "etat", "État (préfecture, DDT, DDETS, DREAL)"
+        EPCI = "epci", "EPCI"
+        COMMUNE = "commune", "Commune"
+        BAILLEUR = "bailleur", "Bailleur social"
+        ADIL = "adil", "ADIL"
+        OPERATEUR = "operateur", "Opérateur"
+        ASSOCIATION = "association", "Association"
+        AGENCE = "agence_urbanisme", "Agence d'urbanisme"
+        ETABLISSEMENT = "etablissement_public", "Établissement public (EPF, CAF, ANAH...)"
+        AUTRE = "autre", "Autre"
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=30, choices=Kind.choices, default=Kind.AUTRE)
+    # The organisation's own territory when it has one (EPCI, commune, département).
+    territory = models.CharField("territoire", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrateur de l'observatoire"
+    ANIMATEUR = "animateur", "Animateur"
+    CONTRIBUTEUR = "contributeur", "Contributeur"
+    LECTEUR = "lecteur", "Lecteur partenaire"
+
+
+class Profile(models.Model):
+    """A signed-in user's organisation, role and territorial scope. No profile, or an
+    empty scope, grants nothing beyond public data (deny by default); an `admin` sees
+    every territory."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.LECTEUR)
+    # Territory ids ("EPCI:246200364", "DEP:62", "COM:62498"...).
+    territories = models.JSONField("territoires", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "profil"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    def scope(self) -> list[Territory]:
+        return [Territory.parse(t) for t in self.territories]
+
+
+class ApiToken(models.Model):
+    """Only the SHA-256 of the key is stored: the key is shown once, at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    label = models.CharField("libellé", max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: object, label: str = "") -> tuple[ApiToken, str]:
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, digest=cls.hash(key), label=label)
+        return token, key
+
+
+class AuditEvent(models.Model):
+    """Sign-ins, permission changes, imports and deletions (who, what, when, from where)."""
+
+    class Action(models.TextChoices):
+        CONNEXION = "connexion", "Connexion"
+        ECHEC_CONNEXION = "echec_connexion", "Échec de connexion"
+        DECONNEXION = "deconnexion", "Déconnexion"
+        DROITS = "droits", "Modification des droits"
+        INVITATION = "invitation", "Invitation"
+        IMPORT = "import", "Import"
+        SUPPRESSION = "suppression", "Suppression"
+        TELECHARGEMENT = "telechargement", "Téléchargement"
+        VALIDATION = "validation", "Validation"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    target = models.CharField("objet", max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "événement du journal"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"
