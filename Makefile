@@ -55,9 +55,9 @@ test: $(STAMP) system-packages
 	"$$pgbin/createdb" -h 127.0.0.1 -p $$port -U postgres observatoire_test || exit 1; \
 	status=0; \
 	$(BIN)/pytest -q || status=1; \
-	echo "Tests du portail sur PostgreSQL (port $$port)"; \
+	echo "Tests des applications web sur PostgreSQL (port $$port)"; \
 	OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test \
-	  $(BIN)/pytest -q tests/portal || status=1; \
+	  $(BIN)/pytest -q tests/portal tests/plans tests/accounts tests/exchange tests/contributions tests/matrix || status=1; \
 	exit $$status
 
 lint: $(STAMP)

@@ -8,9 +8,11 @@ from rich.console import Console
 
 def load(console: Console) -> None:
     from observatoire.accounts import demo as accounts_demo
+    from observatoire.contributions import demo as contributions_demo
     from observatoire.exchange import demo as exchange_demo
     from observatoire.plans import demo as plans_demo
 
     accounts_demo.load(console)
     plans_demo.load(console)
     exchange_demo.load(console)
+    contributions_demo.load(console)

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "observatoire.accounts",
     "observatoire.plans",
     "observatoire.exchange",
+    "observatoire.contributions",
 ]
 
 MIDDLEWARE = [

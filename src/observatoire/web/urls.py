@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from observatoire.plans.api import router as plans_router
 from observatoire.portal.api import api
+
+api.add_router("/plans", plans_router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,6 +12,7 @@ urlpatterns = [
     path("compte/", include("observatoire.accounts.urls")),
     path("plans/", include("observatoire.plans.urls")),
     path("echanges/", include("observatoire.exchange.urls")),
+    path("contributions/", include("observatoire.contributions.urls")),
     path("", include("observatoire.portal.urls")),
 ]
 
