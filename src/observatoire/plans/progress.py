@@ -15,7 +15,8 @@ from datetime import date
 from observatoire.plans.models import Objective, Operation, Plan, Product
 from observatoire.territories import Level, Territory
 
-PRODUCTS: tuple[str, ...] = tuple(p.value for p in Product)
+PRODUCTS: tuple[str, ...] = tuple(str(p) for p in Product.values)
+TOTAL = "total"
 BEHIND_THRESHOLD = 0.8
 # Sitadel counts every dwelling, without the financing product: it feeds `total` only.
 SITADEL = {
@@ -98,9 +99,9 @@ def _operations(
     sums: dict[tuple[str, int, str], int] = defaultdict(int)
     demo: set[tuple[str, int]] = set()
     for op in Operation.objects.filter(plan=plan, territory__in=wanted):
-        if op.product != Product.TOTAL:
+        if op.product != TOTAL:
             sums[(op.territory, op.year, op.product)] += op.dwellings
-        sums[(op.territory, op.year, Product.TOTAL.value)] += op.dwellings
+        sums[(op.territory, op.year, TOTAL)] += op.dwellings
         if op.is_demo:
             demo.add((op.territory, op.year))
     return sums, demo
@@ -124,8 +125,8 @@ def _sitadel(
                 v = cube.value(plan.realisations, t, year=year)
             except QueryError:
                 continue
-            ok = v is not None and v.status in ("ok", "estimated") and v.value is not None
-            out[(cid, year)] = int(v.value) if ok else None
+            known = v.value is not None and v.status in ("ok", "estimated")
+            out[(cid, year)] = round(v.value) if known and v.value is not None else None
     return out
 
 
@@ -152,7 +153,7 @@ def cells(plan: Plan, territory: Territory | None = None, today: date | None = N
                 realised: int | None
                 if year > current:
                     realised = None
-                elif sitadel and product == Product.TOTAL:
+                elif sitadel and product == TOTAL:
                     realised = sitadel.get((cid, year))
                 else:
                     realised = ops.get((cid, year, product), 0)
@@ -161,7 +162,7 @@ def cells(plan: Plan, territory: Territory | None = None, today: date | None = N
     return out
 
 
-def cumulate(rows: Iterable[Cell], year: int, product: str = Product.TOTAL.value) -> list[Progress]:
+def cumulate(rows: Iterable[Cell], year: int, product: str = TOTAL) -> list[Progress]:
     """Per commune, objectives and realisations added up from the plan start to `year`.
     Realised stays None only when no year of the span has a known realisation."""
     objective: dict[str, int | None] = {}
@@ -192,7 +193,7 @@ def total(progress: Iterable[Progress], territory: str) -> Progress:
     realised = [p.realised for p in items if p.realised is not None]
     return Progress(
         territory,
-        items[0].product if items else Product.TOTAL.value,
+        items[0].product if items else TOTAL,
         items[0].year if items else 0,
         sum(objectives) if objectives else None,
         sum(realised) if realised else None,
@@ -200,7 +201,7 @@ def total(progress: Iterable[Progress], territory: str) -> Progress:
     )
 
 
-def plan_objective(plan: Plan, year: int, product: str = Product.TOTAL.value) -> int | None:
+def plan_objective(plan: Plan, year: int, product: str = TOTAL) -> int | None:
     """The plan's own cumulated target (rows on the plan's territory), when it states one."""
     values = Objective.objects.filter(
         plan=plan, territory=plan.territory, product=product, year__lte=year
