@@ -110,6 +110,7 @@ class AuditEvent(models.Model):
         SUPPRESSION = "suppression", "Suppression"
         TELECHARGEMENT = "telechargement", "Téléchargement"
         VALIDATION = "validation", "Validation"
+        JETON = "jeton", "Jeton d'API"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -126,3 +127,42 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"
+
+
+class Invitation(models.Model):
+    """An e-mail invited by an administrator or an animateur, with the organisation, role
+    and territories the account will get. The link carries a signed id (valid
+    `Invitation.DAYS` days) and works once."""
+
+    DAYS = 7
+
+    email = models.EmailField("adresse électronique")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    territories = models.JSONField("territoires", default=list, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+        verbose_name="invité par",
+    )
+    created = models.DateTimeField("envoyée le", auto_now_add=True)
+    accepted = models.DateTimeField("acceptée le", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+        verbose_name="compte créé",
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "invitation"
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()}, {self.organisation})"
