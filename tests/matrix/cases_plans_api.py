@@ -8,8 +8,16 @@ from tests.matrix.cases import EVERYONE, Case, expect
 def _plan_id() -> int:
     from observatoire.plans.models import Plan
 
-    plan = Plan.objects.order_by("pk").first()
-    assert plan is not None, "aucun plan chargé par la démo"
+    # Its own plan: the matrix does not depend on the demo plans being loaded.
+    plan, _ = Plan.objects.get_or_create(
+        title="Plan de la matrice des droits (API)",
+        defaults={
+            "type": "PLH",
+            "territory": "EPCI:246200364",
+            "start_year": 2020,
+            "end_year": 2025,
+        },
+    )
     return plan.pk
 
 
