@@ -1,0 +1,87 @@
+"""Who may do what in the exchange platform. Every reading goes through
+accounts.permissions (can_read with the object's territories); deny by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from observatoire.accounts.permissions import can_read, has_role, in_scope, role_of
+from observatoire.exchange.models import Call, Defi, Document
+from observatoire.territories import Territory, TerritoryError
+
+WRITERS = ("animateur", "contributeur")
+
+
+def territories_of(ids: list[str]) -> list[Territory]:
+    out = []
+    for raw in ids or []:
+        try:
+            out.append(Territory.parse(raw))
+        except TerritoryError:
+            continue
+    return out
+
+
+def can_read_document(user: Any, document: Document) -> bool:
+    """Public: everyone; partenaires: any role; restreint: a role whose scope covers one
+    of the document's territories (a restricted document without territory: admins)."""
+    if document.diffusion != "restreint":
+        return can_read(user, document.diffusion)
+    return any(
+        can_read(user, "restreint", t) for t in territories_of(document.territories)
+    ) or has_role(user)
+
+
+def is_partner(user: Any) -> bool:
+    """Calls for contribution and défis are read by signed-in partners (any role)."""
+    return role_of(user) is not None
+
+
+def can_write(user: Any) -> bool:
+    """Deposit documents, answer calls, ask and answer défis: contributeurs, animateurs."""
+    return has_role(user, *WRITERS)
+
+
+def animates(user: Any, territory_ids: list[str]) -> bool:
+    """Admins; animateurs whose scope covers one of the territories (any animateur when
+    there is none)."""
+    if has_role(user):
+        return True
+    if role_of(user) != "animateur":
+        return False
+    territories = territories_of(territory_ids)
+    return not territories or any(in_scope(user, t) for t in territories)
+
+
+def can_edit_document(user: Any, document: Document) -> bool:
+    """New version, deletion: admins, the depositor or a writer of the author
+    organisation, animateurs of its territories — and only if they can read it."""
+    if not can_read_document(user, document):
+        return False
+    if has_role(user):
+        return True
+    if not can_write(user):
+        return False
+    if document.created_by_id == user.pk:
+        return True
+    profile = getattr(user, "profile", None)
+    org = getattr(profile, "organisation_id", None)
+    if org is not None and org == document.organisation_id:
+        return True
+    return animates(user, document.territories) and bool(document.territories)
+
+
+def can_manage_call(user: Any, call: Call) -> bool:
+    """Tag and moderate answers, write the synthesis, close the call."""
+    if has_role(user):
+        return True
+    if role_of(user) != "animateur":
+        return False
+    return call.opened_by_id == user.pk or animates(user, call.territories)
+
+
+def can_accept(user: Any, defi: Defi) -> bool:
+    """The asker, or an animateur (of the défi's territories)."""
+    if not is_partner(user):
+        return False
+    return defi.asked_by_id == user.pk or animates(user, defi.territories)

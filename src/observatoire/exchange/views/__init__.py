@@ -1,0 +1,1 @@
+"""Pages of the exchange platform, one module per domain noun."""

@@ -1,0 +1,83 @@
+"""What every exchange page shares: the French 403 page, the sign-in redirection of
+anonymous users, territory and theme labels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from observatoire.exchange.access import is_partner
+from observatoire.exchange.models import Theme
+from observatoire.portal import data
+from observatoire.territories import Territory, TerritoryError
+
+View = Callable[..., HttpResponse]
+
+
+def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(
+        request,
+        "portal/error.html",
+        {
+            "title": "Accès refusé",
+            "code": 403,
+            "message": message
+            or "Votre rôle ou votre périmètre territorial ne permet pas cette action.",
+        },
+        status=403,
+    )
+
+
+def denied(request: HttpRequest, message: str = "") -> HttpResponse:
+    """Anonymous users are sent to the sign-in page, signed-in users get the 403 page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return forbidden(request, message)
+
+
+def partner_required(view: View) -> View:
+    """Calls and défis: signed-in partners (any role) only."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_partner(request.user):
+            return denied(
+                request,
+                "Les appels à contribution et les défis sont réservés aux partenaires de "
+                "l'observatoire (compte avec un rôle).",
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def territory_labels(ids: list[str]) -> list[dict[str, str]]:
+    ref = data.referential()
+    out = []
+    for raw in ids or []:
+        try:
+            t = Territory.parse(raw)
+            name = ref.name(t) if ref.exists(t) else raw
+        except TerritoryError:
+            name = raw
+        out.append({"id": raw, "name": name})
+    return out
+
+
+def theme_labels(codes: list[str]) -> list[str]:
+    labels = dict(Theme.choices)
+    return [labels.get(c, c) for c in codes or []]
+
+
+def labelled(obj: Any) -> dict[str, Any]:
+    """An object with its territories and themes ready for display."""
+    return {
+        "obj": obj,
+        "territories": territory_labels(obj.territories),
+        "themes": theme_labels(obj.themes),
+    }
