@@ -1,0 +1,51 @@
+"""Who may update a plan's follow-up. Reading a plan is public; writing goes through
+these two functions only (deny by default), both built on accounts.permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from observatoire.accounts.permissions import in_scope, profile_of, role_of
+from observatoire.plans.models import Action, ActionActor, ActorRole, Plan
+from observatoire.territories import Territory, TerritoryError
+
+
+def _animateur_in_scope(user: Any, plan: Plan) -> bool:
+    if role_of(user) != "animateur":
+        return False
+    try:
+        territory = Territory.parse(plan.territory)
+    except TerritoryError:
+        return False
+    return in_scope(user, territory)
+
+
+def can_edit_plan(user: Any, plan: Plan) -> bool:
+    """Plan-wide entries (operations): admins, and animateurs whose scope covers the
+    plan's territory."""
+    role = role_of(user)
+    if role == "admin":
+        return True
+    return _animateur_in_scope(user, plan)
+
+
+def is_pilot(user: Any, action: Action) -> bool:
+    """The user's organisation pilots the action, or the action it belongs to."""
+    profile = profile_of(user)
+    if profile is None or profile.organisation_id is None:
+        return False
+    ids = [action.pk] + ([action.parent_id] if action.parent_id else [])
+    return ActionActor.objects.filter(
+        action_id__in=ids, organisation_id=profile.organisation_id, role=ActorRole.PILOTE
+    ).exists()
+
+
+def can_edit_action(user: Any, action: Action) -> bool:
+    """An action's follow-up (status, budget, milestones, indicator entries): admins,
+    animateurs in scope, and contributeurs or animateurs of a pilot organisation."""
+    role = role_of(user)
+    if role == "admin":
+        return True
+    if role not in ("animateur", "contributeur"):
+        return False
+    return _animateur_in_scope(user, action.plan) or is_pilot(user, action)
