@@ -1,6 +1,12 @@
 from django.urls import path
 
-from observatoire.plans import views, views_edit, views_objectives, views_tables
+from observatoire.plans import (
+    views,
+    views_edit,
+    views_objectives,
+    views_reports,
+    views_tables,
+)
 
 app_name = "plans"
 
@@ -24,5 +30,21 @@ urlpatterns: list = [
         ACTION + "indicateurs/<int:indicator_id>/",
         views_edit.indicator_entry,
         name="indicator_entry",
+    ),
+    # Printable outputs: fiches de suivi, bilan annuel, photographie au 31/12.
+    path(ACTION + "fiche/", views_reports.fiche_action, name="fiche_action"),
+    path(
+        "<int:plan_id>/suivi/communes/<str:commune>/",
+        views_reports.fiche_commune,
+        name="fiche_commune",
+    ),
+    path("<int:plan_id>/bilan/", views_reports.bilan_latest, name="bilans"),
+    path("<int:plan_id>/bilan/<int:year>/", views_reports.bilan, name="bilan"),
+    path("<int:plan_id>/bilan/<int:year>/pdf/", views_reports.bilan_pdf, name="bilan_pdf"),
+    path("<int:plan_id>/bilan/<int:year>/xlsx/", views_reports.bilan_xlsx, name="bilan_xlsx"),
+    path(
+        "<int:plan_id>/bilan/<int:year>/photographie/",
+        views_reports.bilan_snapshot,
+        name="bilan_snapshot",
     ),
 ]

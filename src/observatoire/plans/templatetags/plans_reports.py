@@ -1,0 +1,53 @@
+"""French formatting of the reports' figures (payload values: numbers, None, ISO dates)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+
+register = template.Library()
+
+NBSP = "\u202f"
+
+
+def _number(value: float | int, decimals: int = 0) -> str:
+    return f"{float(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+
+
+@register.filter
+def dwellings(value: float | int | None) -> str:
+    """1 310; "—" when unknown."""
+    return "—" if value is None else _number(value)
+
+
+@register.filter
+def euros(value: float | int | None) -> str:
+    """1 200 000 € (cents only when there are some); "non renseigné" when unknown."""
+    if value is None:
+        return "non renseigné"
+    return f"{_number(value, 0 if float(value).is_integer() else 2)}\u00a0€"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.8123 -> 81 %; "—" without denominator."""
+    return "—" if value is None else f"{_number(value * 100)}{NBSP}%"
+
+
+@register.filter
+def fr_date(value: str | None) -> str:
+    """ISO date -> 31/12/2024."""
+    if not value:
+        return ""
+    return date.fromisoformat(value).strftime("%d/%m/%Y")
+
+
+@register.filter
+def status_badge(code: str) -> str:
+    return {
+        "a_lancer": "fr-badge--info",
+        "en_cours": "fr-badge--new",
+        "realisee": "fr-badge--success",
+        "abandonnee": "fr-badge--warning",
+    }.get(code, "")
