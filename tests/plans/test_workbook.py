@@ -343,3 +343,24 @@ def test_written_values_cover_the_model_choices(web: Settings) -> None:
 
     assert set(fmt.ACTION_STATES.written) == set(ActionStatus.values)
     assert set(fmt.MILESTONE_STATES.written) == set(MilestoneStatus.values)
+
+
+def test_the_documented_template_is_the_one_read(web: Settings) -> None:
+    """docs/modele-plan.md lists exactly the sheets, columns and required flags read."""
+    import re
+    from pathlib import Path
+
+    from observatoire.plans import workbook_format as fmt
+
+    text = (Path(__file__).resolve().parents[2] / "docs/modele-plan.md").read_text("utf-8")
+    documented: dict[str, list[tuple[str, bool]]] = {}
+    for part in re.split(r"^## Feuille ", text, flags=re.M)[1:]:
+        name = re.match(r"`([^`]+)`", part)
+        assert name is not None
+        rows = re.findall(r"^\| `([a-z_]+)` \| (oui|non) \|", part, flags=re.M)
+        documented[name[1]] = [(col, flag == "oui") for col, flag in rows]
+    assert list(documented) == list(fmt.SHEETS)
+    assert documented["Plan"] == [(c.name, c.required) for c in fmt.PLAN_FIELDS.values()]
+    for sheet, columns in fmt.SHEETS.items():
+        if sheet != "Plan":
+            assert documented[sheet] == [(c.name, c.required) for c in columns], sheet

@@ -6,6 +6,7 @@ from observatoire.plans import (
     views_objectives,
     views_reports,
     views_tables,
+    views_workbook,
 )
 
 app_name = "plans"
@@ -14,6 +15,8 @@ ACTION = "<int:plan_id>/actions/<str:number>/"
 
 urlpatterns: list = [
     path("", views.index, name="index"),
+    path("importer/", views_workbook.import_workbook, name="import"),
+    path("<int:plan_id>/export.xlsx", views_workbook.export_workbook, name="export"),
     path("<int:plan_id>/", views.plan, name="plan"),
     path("<int:plan_id>/actions/", views_tables.actions, name="actions"),
     path("<int:plan_id>/calendrier/", views_tables.gantt, name="gantt"),

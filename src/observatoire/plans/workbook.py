@@ -79,7 +79,7 @@ def _organisation(name: str, kind: str | None) -> Organisation:
 
 
 @transaction.atomic
-def save(parsed: ParsedPlan, user: Any = None) -> Plan:
+def save(parsed: ParsedPlan, user: Any = None, ip: str | None = None) -> Plan:
     """Write a checked plan. Replacing keeps the plan's id, its entered operations and
     bilans, and — for actions whose number is unchanged — their status history and the
     entries of unchanged indicators; everything the workbook describes is replaced."""
@@ -148,6 +148,7 @@ def save(parsed: ParsedPlan, user: Any = None) -> Plan:
     AuditEvent.objects.create(
         actor=user if getattr(user, "is_authenticated", False) else None,
         action=AuditEvent.Action.IMPORT,
+        ip=ip or None,
         target=f"Plan {plan.pk} — {plan.title}"[:300],
         detail={
             "plan": plan.pk,

@@ -1,0 +1,102 @@
+"""Demo loader of the plans: shipped workbooks loaded once, demonstration objectives
+split per commune (exact sums) and deterministic demonstration operations."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Callable
+
+import pytest
+from rich.console import Console
+from tests.plans.conftest import Sheets
+
+from observatoire.settings import Settings
+from observatoire.territories import Territory
+
+Make = Callable[..., io.BytesIO]
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "expected"),
+    [
+        (10, [1, 1, 1], [4, 3, 3]),
+        (100, [50, 30, 20], [50, 30, 20]),
+        (7, [0.5, 0.25, 0.25], [3, 2, 2]),
+        (5, [0, 0], [3, 2]),
+        (0, [3, 1], [0, 0]),
+    ],
+)
+def test_largest_remainder_adds_up(
+    web: Settings, total: int, weights: list[float], expected: list[int]
+) -> None:
+    from observatoire.plans.demo import largest_remainder
+
+    assert largest_remainder(total, weights) == expected
+    assert sum(largest_remainder(total, weights)) == total
+
+
+def test_demo_objectives_and_operations(web: Settings, make_workbook: Make) -> None:
+    from observatoire.plans.demo import demo_operations, split_objectives
+    from observatoire.plans.workbook import import_workbook
+    from observatoire.portal import data
+
+    def edit(s: Sheets) -> None:
+        s["Objectifs"][1:] = [
+            ["EPCI:246200364", year, product, value, None]
+            for year in range(2044, 2050)
+            for product, value in (("total", 1310), ("plai", 157), ("plus", 367))
+        ]
+
+    plan = import_workbook(make_workbook(edit, start=2044))
+    created = split_objectives(plan)
+    communes = data.referential().communes_of(Territory.parse("EPCI:246200364"))
+    assert created == 6 * 3 * len(communes)
+    assert split_objectives(plan) == 0  # idempotent
+    sums: dict[tuple[int, str], int] = defaultdict(int)
+    for o in plan.objectives.filter(territory__startswith="COM:"):
+        assert o.is_demo
+        sums[(o.year, o.product)] += o.value
+    assert all(v == {"total": 1310, "plai": 157, "plus": 367}[p] for (_, p), v in sums.items())
+    lens = plan.objectives.get(territory="COM:62498", year=2044, product="total").value
+    small = min(
+        plan.objectives.filter(year=2044, product="total", territory__startswith="COM:"),
+        key=lambda o: o.value,
+    )
+    assert lens > small.value  # proportional to the résidences principales
+
+    made = demo_operations(plan)
+    assert made > 0 and demo_operations(plan) == 0
+    ops = list(plan.operations.all())
+    assert all(op.is_demo and op.source == "données de démonstration" for op in ops)
+    realised: dict[str, int] = defaultdict(int)
+    target: dict[str, int] = defaultdict(int)
+    for op in ops:
+        realised[op.territory] += op.dwellings
+    for o in plan.objectives.filter(product="total", territory__startswith="COM:"):
+        target[o.territory] += o.value
+    rates = {c: realised[c] / target[c] for c in target if target[c] >= 30}
+    assert max(rates.values()) <= 1.2
+    assert any(r < 0.6 for r in rates.values()), "some communes clearly behind"
+    assert sum(1 for r in rates.values() if r >= 0.6) > len(rates) / 2
+
+    # Deterministic: the same plan gets the same operations again.
+    first = sorted((o.territory, o.year, o.product, o.dwellings) for o in ops)
+    plan.operations.all().delete()
+    demo_operations(plan)
+    assert sorted(plan.operations.values_list("territory", "year", "product", "dwellings")) == first
+
+
+def test_load_is_idempotent(web: Settings) -> None:
+    from observatoire.plans import demo
+    from observatoire.plans.models import Plan
+
+    before = Plan.objects.count()
+    console = Console(file=io.StringIO(), width=200)
+    demo.load(console)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert Plan.objects.count() == before
+    for path in demo.workbooks():
+        assert path.name in output
+        assert "Plan déjà présent" in output
+    assert "Plan non chargé" not in output
