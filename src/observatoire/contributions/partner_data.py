@@ -1,0 +1,351 @@
+"""Partner data files (docs/modele-donnees-partenaires.md): a commune's housing projects
+(sheet `Projets`) and a bailleur's programming (sheet `Programmation`), as an .xlsx
+workbook or a CSV file. Everything is read and checked before anything is saved: each
+problem is located by sheet, line, column and value."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from observatoire.accounts.permissions import in_scope
+from observatoire.plans.models import Operation
+from observatoire.problems import Problem
+from observatoire.territories import Level, Territory, TerritoryError
+
+PROJETS, PROGRAMMATION = "Projets", "Programmation"
+TEMPLATES = {PROJETS: "projets", PROGRAMMATION: "programmation"}
+PRODUCTS = ("plai", "plus", "pls", "psla", "accession_libre", "locatif_libre")
+STAGES = tuple(str(s) for s in Operation.Stage.values)
+# Columns of each sheet, in the template's order; the required ones are checked per line.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    PROJETS: ("commune", "adresse", "operation", "logements", "produit", "annee_prevue", "stade"),
+    PROGRAMMATION: (
+        "commune",
+        "operation",
+        "logements",
+        "produit",
+        "annee_financement",
+        "bailleur",
+    ),
+}
+OPTIONAL = {"adresse", "bailleur"}
+YEAR_COLUMN = {PROJETS: "annee_prevue", PROGRAMMATION: "annee_financement"}
+MAX_ROWS = 5000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@dataclass(frozen=True)
+class SheetProblem(Problem):
+    """A problem located in a sheet (the file is named once, in the report's heading)."""
+
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        where = [f"feuille « {self.sheet} »" if self.sheet else f"fichier « {self.file} »"]
+        if self.line is not None:
+            where.append(f"ligne {self.line}")
+        if self.column is not None:
+            where.append(f"colonne « {self.column} »")
+        if self.value is not None:
+            where.append(f"valeur « {self.value[:60]} »")
+        return ", ".join(where) + f" : {self.message}"
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    sheet: str
+    line: int
+    territory: str  # "COM:62498"
+    address: str
+    name: str
+    dwellings: int
+    product: str
+    year: int
+    stage: str
+    bailleur: str
+
+    @property
+    def template(self) -> str:
+        return TEMPLATES[self.sheet]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, spaces and dashes as underscores ("Année prévue" ->
+    "annee_prevue", "Accession libre" -> "accession_libre")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = plain.strip().lower().replace("-", " ").replace("'", " ")
+    return "_".join(out.split())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class Checker:
+    """Checks the lines of one file; the scope of communes is asked once per commune."""
+
+    def __init__(self, file_name: str, user: Any):
+        from observatoire.portal import data
+
+        self.file_name = file_name
+        self.user = user
+        self.ref = data.referential()
+        self.problems: list[SheetProblem] = []
+        self.rows: list[PartnerRow] = []
+        self._scope: dict[str, bool] = {}
+
+    def problem(
+        self, sheet: str, line: int | None, column: str | None, value: str | None, message: str
+    ) -> None:
+        self.problems.append(SheetProblem(self.file_name, message, line, column, value, sheet))
+
+    def sheet(self, sheet: str, table: list[list[Any]]) -> None:
+        """`table`: the sheet's lines, headers first."""
+        if not table:
+            self.problem(
+                sheet,
+                None,
+                None,
+                None,
+                "la feuille est vide : la ligne 1 doit porter les en-têtes.",
+            )
+            return
+        headers = [fold(_cell(h)) for h in table[0]]
+        index: dict[str, int] = {}
+        for i, h in enumerate(headers):
+            if h in COLUMNS[sheet] and h not in index:
+                index[h] = i
+        missing = [c for c in COLUMNS[sheet] if c not in index and c not in OPTIONAL]
+        for c in missing:
+            self.problem(sheet, 1, c, None, f"colonne « {c} » absente de la ligne des en-têtes.")
+        if missing:
+            return
+        lines = [(n, row) for n, row in enumerate(table[1:], start=2) if any(_cell(v) for v in row)]
+        if not lines:
+            self.problem(sheet, None, None, None, "aucune ligne de données sous les en-têtes.")
+        if len(lines) > MAX_ROWS:
+            self.problem(
+                sheet,
+                None,
+                None,
+                str(len(lines)),
+                f"plus de {MAX_ROWS} lignes : découpez le fichier.",
+            )
+            return
+        for n, row in lines:
+            values = {c: _cell(row[i]) if i < len(row) else "" for c, i in index.items()}
+            self.line(sheet, n, values)
+
+    def line(self, sheet: str, n: int, v: dict[str, str]) -> None:
+        before = len(self.problems)
+        commune = self.commune(sheet, n, v["commune"])
+        name = v["operation"]
+        if not name:
+            self.problem(sheet, n, "operation", "", "nom de l'opération manquant.")
+        elif len(name) > 300:
+            self.problem(sheet, n, "operation", name, "nom trop long (300 caractères au plus).")
+        dwellings = self.count(sheet, n, v["logements"])
+        product = fold(v["produit"])
+        if not product:
+            self.problem(
+                sheet,
+                n,
+                "produit",
+                "",
+                "produit manquant : valeurs possibles " + ", ".join(PRODUCTS) + ".",
+            )
+        elif product not in PRODUCTS:
+            self.problem(
+                sheet,
+                n,
+                "produit",
+                v["produit"],
+                "produit inconnu : valeurs possibles " + ", ".join(PRODUCTS) + ".",
+            )
+        year_col = YEAR_COLUMN[sheet]
+        year = self.year(sheet, n, year_col, v[year_col])
+        stage = fold(v.get("stade", "")) if sheet == PROJETS else "financee"
+        if not stage:
+            self.problem(
+                sheet,
+                n,
+                "stade",
+                "",
+                "stade manquant : valeurs possibles " + ", ".join(STAGES) + ".",
+            )
+        elif stage not in STAGES:
+            self.problem(
+                sheet,
+                n,
+                "stade",
+                v.get("stade", ""),
+                "stade inconnu : valeurs possibles " + ", ".join(STAGES) + ".",
+            )
+        address, bailleur = v.get("adresse", ""), v.get("bailleur", "")
+        for column, text, limit in (("adresse", address, 300), ("bailleur", bailleur, 200)):
+            if len(text) > limit:
+                self.problem(
+                    sheet, n, column, text, f"texte trop long ({limit} caractères au plus)."
+                )
+        if len(self.problems) == before and commune and dwellings and year:
+            self.rows.append(
+                PartnerRow(
+                    sheet, n, commune, address, name, dwellings, product, year, stage, bailleur
+                )
+            )
+
+    def commune(self, sheet: str, n: int, raw: str) -> str | None:
+        if not raw:
+            self.problem(sheet, n, "commune", "", "code commune manquant.")
+            return None
+        code = raw.upper().removeprefix("COM:").strip()
+        try:
+            t = Territory(Level.COM, code.zfill(5) if code.isdigit() else code)
+        except TerritoryError:
+            t = None
+        if t is None or not self.ref.exists(t):
+            self.problem(
+                sheet,
+                n,
+                "commune",
+                raw,
+                "code commune inconnu du code officiel géographique (code INSEE à 5 caractères, par exemple 62498).",
+            )
+            return None
+        if t.id not in self._scope:
+            self._scope[t.id] = in_scope(self.user, t)
+        if not self._scope[t.id]:
+            self.problem(
+                sheet,
+                n,
+                "commune",
+                raw,
+                f"{self.ref.name(t)} est hors du périmètre de votre compte : vous ne pouvez déposer de données que pour les communes de votre périmètre.",
+            )
+            return None
+        return t.id
+
+    def count(self, sheet: str, n: int, raw: str) -> int | None:
+        number = _integer(raw)
+        if number is None:
+            self.problem(sheet, n, "logements", raw, "nombre de logements attendu (nombre entier).")
+            return None
+        if number <= 0:
+            self.problem(sheet, n, "logements", raw, "le nombre de logements doit être positif.")
+            return None
+        if number > 100_000:
+            self.problem(
+                sheet, n, "logements", raw, "nombre de logements invraisemblable (plus de 100 000)."
+            )
+            return None
+        return number
+
+    def year(self, sheet: str, n: int, column: str, raw: str) -> int | None:
+        year = _integer(raw)
+        if year is None:
+            self.problem(
+                sheet, n, column, raw, "année attendue (nombre à 4 chiffres, par exemple 2026)."
+            )
+            return None
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            self.problem(sheet, n, column, raw, f"année hors de la plage {FIRST_YEAR}-{LAST_YEAR}.")
+            return None
+        return year
+
+
+def _integer(raw: str) -> int | None:
+    text = raw.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if text.endswith(",0") or text.endswith(".0"):
+        text = text[:-2]
+    if not text.lstrip("-").isdigit():
+        return None
+    return int(text)
+
+
+def read(
+    content: bytes, file_name: str, user: Any, csv_template: str = "projets"
+) -> tuple[list[PartnerRow], list[SheetProblem]]:
+    """The rows of a partner file and every problem found; rows are meaningful only
+    when there is no problem at all."""
+    checker = Checker(file_name, user)
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        for sheet, table in _xlsx_tables(content, checker):
+            checker.sheet(sheet, table)
+    elif name.endswith(".csv"):
+        sheet = PROJETS if csv_template == "projets" else PROGRAMMATION
+        lines = _csv_table(content, checker, sheet)
+        if lines is not None:
+            checker.sheet(sheet, lines)
+    else:
+        checker.problem(
+            "",
+            None,
+            None,
+            file_name,
+            "format non accepté : déposez un classeur .xlsx ou un fichier .csv.",
+        )
+    return (checker.rows if not checker.problems else []), checker.problems
+
+
+def _xlsx_tables(content: bytes, checker: Checker) -> list[tuple[str, list[list[Any]]]]:
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        checker.problem(
+            "", None, None, None, "ce fichier n'est pas un classeur Excel .xlsx lisible."
+        )
+        return []
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged file; the user gets one message
+        checker.problem("", None, None, None, "ce classeur .xlsx est illisible ou endommagé.")
+        return []
+    out = []
+    by_fold = {fold(ws_name): ws_name for ws_name in wb.sheetnames}
+    for sheet in COLUMNS:
+        found = by_fold.get(fold(sheet))
+        if found is not None:
+            out.append((sheet, [list(r) for r in wb[found].iter_rows(values_only=True)]))
+    wb.close()
+    if not out:
+        checker.problem(
+            "",
+            None,
+            None,
+            ", ".join(wb.sheetnames),
+            f"aucune feuille « {PROJETS} » ni « {PROGRAMMATION} » dans le classeur.",
+        )
+    return out
+
+
+def _csv_table(content: bytes, checker: Checker, sheet: str) -> list[list[Any]] | None:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        checker.problem(
+            sheet, None, None, None, "encodage du fichier illisible : enregistrez-le en CSV UTF-8."
+        )
+        return None
+    if "\x00" in text:
+        checker.problem(sheet, None, None, None, "ce fichier n'est pas un fichier texte CSV.")
+        return None
+    first = text.splitlines()[0] if text else ""
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]

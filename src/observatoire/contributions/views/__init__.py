@@ -1,0 +1,1 @@
+"""Pages of the contributions app, one module per domain noun."""

@@ -1,0 +1,52 @@
+"""Users of each role for the contributions tests (unique names: the database is shared
+by the whole test session)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from observatoire.settings import Settings
+
+LENS_EPCI = "EPCI:246200364"
+LENS, LIEVIN, ARRAS = "COM:62498", "COM:62510", "COM:62041"
+
+
+@pytest.fixture
+def make_user(web: Settings) -> Callable[..., Any]:
+    """make_user(role, territories, organisation="...", kind="epci") -> a user."""
+
+    def make(
+        role: str,
+        territories: list[str],
+        organisation: str = "CA de Lens-Liévin",
+        kind: str = "epci",
+    ) -> Any:
+        from django.contrib.auth import get_user_model
+
+        from observatoire.accounts.models import Organisation, Profile
+
+        org, _ = Organisation.objects.get_or_create(name=organisation, defaults={"kind": kind})
+        name = f"contrib-{role}-{uuid.uuid4().hex[:8]}"
+        user = get_user_model().objects.create_user(name, f"{name}@exemple.fr", "x")
+        Profile.objects.create(user=user, organisation=org, role=role, territories=territories)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in(make_user: Callable[..., Any]) -> Callable[..., Client]:
+    """signed_in(role, territories, ...) -> a Client signed in as a new user (`.user`)."""
+
+    def make(role: str, territories: list[str], **kwargs: Any) -> Client:
+        c = Client()
+        c.user = make_user(role, territories, **kwargs)  # type: ignore[attr-defined]
+        c.force_login(c.user)  # type: ignore[attr-defined]
+        return c
+
+    return make

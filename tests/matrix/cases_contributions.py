@@ -1,0 +1,166 @@
+"""Contributions: validated local figures are public; proposing and depositing need a
+contributeur, animateur or admin role (and the territory in scope); validating, the
+usage dashboard and survey results are for animateurs and admins; every role answers
+surveys. POSTs carry invalid data: allowed roles get the form back, nothing changes."""
+
+from __future__ import annotations
+
+from tests.matrix.cases import EVERYONE, SIGNED_IN, Case, expect
+
+PROPOSERS = ("admin", "animateur", "contributeur_lens")
+MANAGERS = ("admin", "animateur")
+# Arras (COM:62041) lies in the animateur's Pas-de-Calais, not in the CA de Lens-Liévin.
+ARRAS_PROPOSERS = ("admin", "animateur")
+
+
+def _demo_figure(status: str) -> int:
+    from observatoire.contributions.models import FigureContribution
+
+    found = FigureContribution.objects.filter(is_demo=True, status=status).order_by("pk").first()
+    assert found is not None, f"contribution de démonstration « {status} » absente"
+    return found.pk
+
+
+def _upload_id() -> int:
+    from observatoire.accounts.models import Organisation
+    from observatoire.contributions.models import Upload, UploadRow
+
+    org, _ = Organisation.objects.get_or_create(name="CA de Lens-Liévin", defaults={"kind": "epci"})
+    upload, created = Upload.objects.get_or_create(
+        file_name="matrice-des-droits.csv",
+        defaults={"organisation": org, "source": "dépôt de la matrice des droits"},
+    )
+    if created:
+        UploadRow.objects.create(
+            upload=upload,
+            template="projets",
+            sheet="Projets",
+            line=2,
+            territory="COM:62498",
+            name="Opération de la matrice",
+            dwellings=3,
+            product="plus",
+            year=2090,
+            stage="financee",
+        )
+    return upload.pk
+
+
+def _survey_id(title: str = "Enquête de la matrice des droits") -> int:
+    from observatoire.contributions.models import Question, Survey
+
+    survey, created = Survey.objects.get_or_create(title=title, defaults={"year": 2090})
+    if created:
+        Question.objects.create(survey=survey, text="Note de la matrice", kind="note")
+    return survey.pk
+
+
+CASES = [
+    Case("contributions:index", "/contributions/", expect(EVERYONE)),
+    Case("contributions:figures", "/contributions/chiffres/", expect(EVERYONE)),
+    Case(
+        "contributions:propose",
+        "/contributions/chiffres/proposer/?indicateur=log_total&territoire=COM:62498&annee=2022",
+        expect(PROPOSERS, anonymous=302),
+    ),
+    Case(
+        "contributions:propose",
+        "/contributions/chiffres/proposer/?indicateur=log_total&territoire=COM:62041",
+        expect(ARRAS_PROPOSERS, anonymous=302),
+    ),
+    Case(
+        "contributions:propose",
+        "/contributions/chiffres/proposer/",
+        expect(PROPOSERS, anonymous=302),
+        method="POST",
+        data={"indicateur": "log_total", "territoire": "COM:62498", "annee": "2022"},
+    ),
+    Case(
+        "contributions:mine",
+        "/contributions/chiffres/mes-propositions/",
+        expect(SIGNED_IN, anonymous=302),
+    ),
+    Case(
+        "contributions:queue", "/contributions/chiffres/a-valider/", expect(MANAGERS, anonymous=302)
+    ),
+    Case(
+        "contributions:figure",
+        lambda: f"/contributions/chiffres/{_demo_figure('validee')}/",
+        expect(EVERYONE),
+    ),
+    # A proposal on Liévin: the animateurs of its territory and the admins only.
+    Case(
+        "contributions:figure",
+        lambda: f"/contributions/chiffres/{_demo_figure('proposee')}/",
+        expect(MANAGERS, anonymous=302),
+    ),
+    Case(
+        "contributions:decide",
+        lambda: f"/contributions/chiffres/{_demo_figure('proposee')}/decision/",
+        expect(MANAGERS, anonymous=302),
+        method="POST",
+        data={"decision": ""},
+    ),
+    Case("contributions:uploads", "/contributions/depots/", expect(PROPOSERS, anonymous=302)),
+    Case(
+        "contributions:upload", "/contributions/depots/deposer/", expect(PROPOSERS, anonymous=302)
+    ),
+    Case(
+        "contributions:upload",
+        "/contributions/depots/deposer/",
+        expect(PROPOSERS, anonymous=302),
+        method="POST",
+        data={"modele": "projets"},
+    ),
+    Case(
+        "contributions:upload_confirm",
+        "/contributions/depots/confirmer/",
+        expect(PROPOSERS, ok=400, anonymous=302),
+        method="POST",
+        data={"depot": "pas une confirmation"},
+    ),
+    Case("contributions:upload_template", "/contributions/depots/modele.xlsx", expect(EVERYONE)),
+    Case(
+        "contributions:upload_detail",
+        lambda: f"/contributions/depots/{_upload_id()}/",
+        expect(PROPOSERS, anonymous=302),
+    ),
+    Case("contributions:usage", "/contributions/statistiques/", expect(MANAGERS, anonymous=302)),
+    Case("contributions:surveys", "/contributions/enquetes/", expect(SIGNED_IN, anonymous=302)),
+    Case(
+        "contributions:survey_create",
+        "/contributions/enquetes/nouvelle/",
+        expect(MANAGERS, anonymous=302),
+    ),
+    Case(
+        "contributions:survey_create",
+        "/contributions/enquetes/nouvelle/",
+        expect(MANAGERS, anonymous=302),
+        method="POST",
+        data={"titre": ""},
+    ),
+    Case(
+        "contributions:survey_answer",
+        lambda: f"/contributions/enquetes/{_survey_id()}/",
+        expect(SIGNED_IN, anonymous=302),
+    ),
+    Case(
+        "contributions:survey_answer",
+        lambda: f"/contributions/enquetes/{_survey_id()}/",
+        expect(SIGNED_IN, anonymous=302),
+        method="POST",
+        data={},
+    ),
+    Case(
+        "contributions:survey_results",
+        lambda: f"/contributions/enquetes/{_survey_id()}/resultats/",
+        expect(MANAGERS, anonymous=302),
+    ),
+    # Allowed roles close then reopen the matrix's own survey (two managers: unchanged).
+    Case(
+        "contributions:survey_toggle",
+        lambda: f"/contributions/enquetes/{_survey_id()}/etat/",
+        expect(MANAGERS, ok=302, anonymous=302),
+        method="POST",
+    ),
+]
