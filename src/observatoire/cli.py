@@ -19,6 +19,7 @@ from rich.table import Table
 from observatoire import demo as demo_module
 from observatoire import sources
 from observatoire.accounts import commands as accounts_commands
+from observatoire.accounts import deploy as accounts_deploy
 from observatoire.indicators import cube as cube_module
 from observatoire.indicators.catalog import CatalogError, catalog
 from observatoire.indicators.query import Cube, QueryError
@@ -319,6 +320,7 @@ def demo(settings: Settings, no_serve: bool) -> None:
 
 main.add_command(plans_commands.plans)
 main.add_command(accounts_commands.user)
+main.add_command(accounts_deploy.check)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,16 +1,41 @@
-"""Portal pages and the open API (public diffusion: everyone)."""
+"""Portal pages and the open API: public indicators for everyone; the restricted LOVAC
+indicator only about the territories of the user's scope (Lens is in the scope of the
+CA de Lens-Liévin's users and of the Pas-de-Calais' animateur, Arras is not)."""
 
 from __future__ import annotations
 
-from tests.matrix.cases import EVERYONE, Case, expect
+from tests.matrix.cases import EVERYONE, SIGNED_IN, Case, expect
+
+LOVAC = "vacance_longue_duree_part"
+# Who may read restricted figures about Lens (COM:62498, EPCI:246200364) and Arras.
+LENS_READERS = ("admin", "animateur", "contributeur_lens", "lecteur_lens")
+ARRAS_READERS = ("admin", "animateur", "lecteur_arras")
 
 CASES = [
     Case("portal:home", "/", expect(EVERYONE)),
     Case("portal:territory", "/territoires/COM:62498/", expect(EVERYONE)),
+    Case("portal:territory", "/territoires/EPCI:246200364/?carte=" + LOVAC, expect(EVERYONE)),
     Case("portal:indicators", "/indicateurs/", expect(EVERYONE)),
     Case("portal:indicator", "/indicateurs/taux_vacance/", expect(EVERYONE)),
+    # A restricted indicator's description: any partner with a scope; anonymous: sign in.
+    Case("portal:indicator", f"/indicateurs/{LOVAC}/", expect(SIGNED_IN, anonymous=302)),
     Case("portal:explorer", "/explorer/", expect(EVERYONE)),
+    Case(
+        "portal:explorer",
+        f"/explorer/?indicator={LOVAC}&within=EPCI:246200364&level=COM",
+        expect(LENS_READERS, anonymous=302),
+    ),
+    Case(
+        "portal:explorer",
+        f"/explorer/?indicator={LOVAC}&within=EPCI:200033579&level=COM",
+        expect(ARRAS_READERS, anonymous=302),
+    ),
     Case("portal:compare", "/comparer/", expect(EVERYONE)),
+    Case(
+        "portal:compare",
+        f"/comparer/?t=COM:62498&t=COM:62041&indicator={LOVAC}",
+        expect(("admin", "animateur"), anonymous=302),
+    ),
     Case("api-v1:api-root", "/api/v1/", expect(EVERYONE, ok=404)),
     Case("api-v1:openapi-json", "/api/v1/openapi.json", expect(EVERYONE)),
     Case("api-v1:openapi-view", "/api/v1/docs", expect(EVERYONE)),
@@ -23,8 +48,44 @@ CASES = [
         expect(EVERYONE),
     ),
     Case(
+        "api-v1:values",
+        f"/api/v1/values?indicator={LOVAC}&territory=COM:62498",
+        expect(LENS_READERS, anonymous=401),
+    ),
+    Case(
+        "api-v1:values",
+        f"/api/v1/values?indicator={LOVAC}&territory=EPCI:246200364&format=csv",
+        expect(LENS_READERS, anonymous=401),
+    ),
+    Case(
+        "api-v1:values",
+        f"/api/v1/values?indicator={LOVAC}&territory=COM:62041",
+        expect(ARRAS_READERS, anonymous=401),
+    ),
+    # The département: only a scope covering all its communes.
+    Case(
+        "api-v1:values",
+        f"/api/v1/values?indicator={LOVAC}&territory=DEP:62",
+        expect(("admin", "animateur"), anonymous=401),
+    ),
+    Case(
         "api-v1:choropleth",
         "/api/v1/map?indicator=taux_vacance&level=COM&within=EPCI:246200364",
         expect(EVERYONE),
+    ),
+    Case(
+        "api-v1:choropleth",
+        f"/api/v1/map?indicator={LOVAC}&level=COM&within=EPCI:246200364",
+        expect(LENS_READERS, anonymous=401),
+    ),
+    Case(
+        "api-v1:choropleth",
+        f"/api/v1/map?indicator={LOVAC}&level=COM&within=EPCI:246200364&format=xlsx",
+        expect(LENS_READERS, anonymous=401),
+    ),
+    Case(
+        "api-v1:choropleth",
+        f"/api/v1/map?indicator={LOVAC}&level=EPCI&within=DEP:62&format=geojson",
+        expect(("admin", "animateur"), anonymous=401),
     ),
 ]

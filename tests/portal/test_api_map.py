@@ -186,9 +186,7 @@ def test_unknown_and_unmappable_are_404_or_422(client) -> None:  # type: ignore[
     assert "Pas de contour" in message and "14, 46, 53, 59 et 62" in message
 
 
-def test_restricted_indicator(client, restricted) -> None:  # type: ignore[no-untyped-def]
-    from django.contrib.auth.models import User
-
+def test_restricted_indicator(client, restricted, reader_lens, reader_arras) -> None:  # type: ignore[no-untyped-def]
     params = {"indicator": restricted, "level": "COM", "within": LENS, "year": 2021}
     for fmt in ("json", "geojson", "csv", "xlsx"):
         response = client.get("/api/v1/map", {**params, "format": fmt})
@@ -197,8 +195,10 @@ def test_restricted_indicator(client, restricted) -> None:  # type: ignore[no-un
         assert (
             "62498" not in response.content.decode() and "feature" not in response.content.decode()
         )
-    user, _ = User.objects.get_or_create(username="agent")
-    client.force_login(user)
+    client.force_login(reader_arras)
+    response = client.get("/api/v1/map", params)
+    assert response.status_code == 403 and "hors du périmètre" in response.json()["erreur"]
+    client.force_login(reader_lens)
     body = _map(client, **params)
     assert len(body["features"]) == 36 and any(_visible(body))
 

@@ -123,16 +123,19 @@ def test_explorer_says_when_a_source_is_not_loaded(client) -> None:  # type: ign
     assert "la source n&#x27;est pas chargée" in html and "<tr data-code=" not in html
 
 
-def test_restricted_indicator_not_offered_to_anonymous(client, restricted) -> None:  # type: ignore[no-untyped-def]
+def test_restricted_indicator_not_offered_to_anonymous(  # type: ignore[no-untyped-def]
+    client, restricted, reader_lens, reader_arras
+) -> None:
     assert 'value="taux_pauvrete"' not in client.get("/explorer/").content.decode()
     for url, params in [
         ("/explorer/", {"indicator": "taux_pauvrete"}),
         ("/comparer/", {"t": "COM:62498", "indicator": "taux_pauvrete"}),
     ]:
+        # Anonymous users are asked to sign in, and come back to the same page.
         response = client.get(url, params)
-        html = response.content.decode()
-        assert response.status_code == 403
-        assert "diffusion restreinte" in html and "32,0 %" not in html  # Lens
+        assert response.status_code == 302
+        assert response["Location"].startswith("/compte/connexion/?next=")
+        assert "32,0" not in response.content.decode()  # Lens
     default = client.get("/comparer/", {"t": ["COM:62498", "COM:62510"]}).content.decode()
     assert "Taux de pauvreté" not in default and "Taux de vacance" in default
     portrait = client.get("/territoires/EPCI:246200364/", {"carte": "taux_pauvrete"})
@@ -140,13 +143,28 @@ def test_restricted_indicator_not_offered_to_anonymous(client, restricted) -> No
     assert portrait.status_code == 200 and "diffusion restreinte" in html
     assert "Taux de pauvreté" not in html and "data-choropleth=" not in html
 
-    from django.contrib.auth.models import User
+    # Out of scope: refused in French, no figure.
+    client.force_login(reader_arras)
+    response = client.get("/explorer/", {"indicator": "taux_pauvrete"})
+    html = response.content.decode()
+    assert response.status_code == 403 and "hors du périmètre" in html
+    assert "<tr data-code=" not in html
+    response = client.get("/comparer/", {"t": "COM:62498", "indicator": "taux_pauvrete"})
+    assert response.status_code == 403 and "Lens (COM:62498)" in response.content.decode()
+    html = client.get("/territoires/EPCI:246200364/", {"carte": "taux_pauvrete"}).content.decode()
+    assert "hors du périmètre" in html and "data-choropleth=" not in html
+    assert 'data-indicator="taux_pauvrete"' not in html  # no row in the portrait tables
 
-    user, _ = User.objects.get_or_create(username="agent")
-    client.force_login(user)
+    # In scope (the EPCI and its communes): the figures are there.
+    client.force_login(reader_lens)
     html = client.get("/explorer/", {"indicator": "taux_pauvrete"}).content.decode()
     assert "32,0 %" in _row(html, "62498")
     assert "Taux de pauvreté" in client.get("/comparer/", {"t": "COM:62498"}).content.decode()
+    # ...but not the whole département (its communes are not all in scope).
+    response = client.get(
+        "/explorer/", {"indicator": "taux_pauvrete", "within": "DEP:62", "level": "EPCI"}
+    )
+    assert response.status_code == 403
 
 
 def test_compare_side_by_side_with_charts(client) -> None:  # type: ignore[no-untyped-def]

@@ -54,12 +54,11 @@ def test_catalog_pages(client) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("url", ["/indicateurs/taux_pauvrete/"])
-def test_restricted_indicator_hidden_from_anonymous(client, restricted, url) -> None:  # type: ignore[no-untyped-def]
-    assert client.get(url).status_code == 404
+def test_restricted_indicator_hidden_from_anonymous(client, restricted, reader_lens, url) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/compte/connexion/")
     html = client.get("/territoires/COM:62498/").content.decode()
     assert "Taux de pauvreté" not in html
-    from django.contrib.auth.models import User
-
-    user, _ = User.objects.get_or_create(username="agent")
-    client.force_login(user)
+    client.force_login(reader_lens)
     assert client.get(url).status_code == 200
+    assert "Taux de pauvreté" in client.get("/territoires/COM:62498/").content.decode()

@@ -4,6 +4,7 @@ profile or a territory outside the user's scope reads nothing beyond public data
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from observatoire.territories import Level, Territory
@@ -30,23 +31,33 @@ def role_of(user: Any) -> str | None:
 def covers(scope: list[Territory], territory: Territory) -> bool:
     """True when every commune of `territory` lies in the scope. France, regions and
     départements are covered only by an equal or larger scope territory."""
-    if territory in scope:
-        return True
+    return territory in scope or _covered(_communes(scope), territory)
+
+
+def _communes(scope: list[Territory]) -> set[str] | None:
+    """The communes of a scope (None: all of France)."""
+    from observatoire.portal import data
+
+    ref = data.referential()
+    allowed: set[str] = set()
+    for t in scope:
+        if t.level is Level.FR:
+            return None
+        if ref.exists(t):
+            allowed.update(ref.communes_of(t))
+    return allowed
+
+
+def _covered(allowed: set[str] | None, territory: Territory) -> bool:
     from observatoire.portal import data
 
     ref = data.referential()
     if not ref.exists(territory):
         return False
+    if allowed is None:
+        return True
     wanted = set(ref.communes_of(territory))
-    if not wanted:
-        return False
-    allowed: set[str] = set()
-    for t in scope:
-        if t.level is Level.FR:
-            return True
-        if ref.exists(t):
-            allowed.update(ref.communes_of(t))
-    return wanted <= allowed
+    return bool(wanted) and wanted <= allowed
 
 
 def in_scope(user: Any, territory: Territory | None) -> bool:
@@ -82,6 +93,31 @@ def can_read(user: Any, diffusion: str, territory: Territory | None = None) -> b
     if diffusion == "restreint":
         return in_scope(user, territory)
     return False
+
+
+def unreadable(user: Any, diffusion: str, territories: Iterable[Territory]) -> list[Territory]:
+    """Those of `territories` the user may not read at this diffusion level: `can_read`
+    for many territories at once (a map's sub-territories), the scope computed once."""
+    wanted = list(territories)
+    if diffusion == "public" or not wanted:
+        return []
+    role = role_of(user)
+    if diffusion not in DIFFUSIONS or role is None:
+        return wanted
+    if diffusion == "partenaires" or role == "admin":
+        return []
+    profile = profile_of(user)
+    scope = profile.scope() if profile is not None else []
+    allowed = _communes(scope)
+    return [t for t in wanted if t not in scope and not _covered(allowed, t)]
+
+
+def first_unreadable(
+    user: Any, diffusion: str, territories: Iterable[Territory]
+) -> Territory | None:
+    """The first of `territories` the user may not read, None when all are readable."""
+    denied = unreadable(user, diffusion, territories)
+    return denied[0] if denied else None
 
 
 def has_role(user: Any, *roles: str) -> bool:

@@ -18,7 +18,7 @@ AGGREGATIONS = {
     "published",
 }
 ABSENT = {"zero", "secret", "missing"}
-DIFFUSIONS = {"public", "restreint"}
+DIFFUSIONS = {"public", "partenaires", "restreint"}
 
 
 class CatalogError(ValueError):

@@ -11,11 +11,13 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 
 from observatoire import geo
+from observatoire.accounts import audit
+from observatoire.accounts.permissions import unreadable
 from observatoire.indicators.catalog import Indicator, catalog
 from observatoire.indicators.query import QueryError, Value
 from observatoire.portal import classes as classing
 from observatoire.portal import data, exports
-from observatoire.portal.views import readable
+from observatoire.portal.views import readable, refusal, restricted_value
 from observatoire.territories import Level, Territory, TerritoryError
 
 api = NinjaAPI(
@@ -74,9 +76,21 @@ def _indicator(code: str, request: HttpRequest) -> Indicator:
     ind = catalog().get(code)
     if ind is None:
         raise HttpError(404, f"Indicateur « {code} » inconnu.")
-    if not readable(ind, request):
-        raise HttpError(401, "Indicateur à diffusion restreinte : connectez-vous.")
+    _check(ind, request, [])
     return ind
+
+
+def _check(ind: Indicator, request: HttpRequest, territories: list[Territory]) -> None:
+    """401 for anonymous callers (sign in or send a token), 403 for callers whose
+    rights do not cover every territory asked for (the one permission function)."""
+    message = refusal(ind, request, territories)
+    if message is None:
+        return
+    if not request.user.is_authenticated:
+        raise HttpError(
+            401, message + " Depuis un script : en-tête « Authorization: Token <clé> »."
+        )
+    raise HttpError(403, message)
 
 
 def _describe(t: Territory) -> dict[str, Any]:
@@ -122,6 +136,7 @@ def values(
 ) -> Any:
     ind = _indicator(indicator, request)
     t = _territory(territory)
+    _check(ind, request, [t])
     series = data.cube().series(ind.code, t)
     if year is not None:
         series = [v for v in series if v.year == year]
@@ -222,11 +237,18 @@ def _main_source(found: dict[str, Value]) -> dict[str, Any]:
 def _file(
     ind: Indicator, rows: list[dict[str, Any]], extra: list[tuple[str, str]], name: str, ext: str
 ) -> HttpResponse:
+    _downloaded(ind, name)
     if ext == "csv":
         content = exports.to_csv(rows)
     else:
         content = exports.to_xlsx(rows, exports.metadata(ind, rows, extra))
     return exports.download(content, name, ext)
+
+
+def _downloaded(ind: Indicator, name: str) -> None:
+    """Downloads of non-public figures go to the audit log (who took what, when)."""
+    if ind.diffusion != "public":
+        audit.record(audit.Action.TELECHARGEMENT, name, {"indicateur": ind.code})
 
 
 _MAP_DOC = (
@@ -274,6 +296,9 @@ def choropleth(
     kids = ref.children(scope, lvl)
     if not kids:
         raise HttpError(404, f"Aucun territoire de niveau {lvl.label} dans {scope.id}.")
+    # The territory asked for must be readable; a sub-territory that is not (an EPCI
+    # straddling the edge of the scope) is served without its value (see below).
+    _check(ind, request, [scope])
     shapes = None
     if format in ("json", "geojson"):
         try:  # before the figures: a map without contours fails fast
@@ -281,6 +306,8 @@ def choropleth(
         except geo.GeoError as exc:
             raise HttpError(422, str(exc)) from None
     year, found = _pick(ind, kids, scope, year)
+    for t in unreadable(request.user, ind.diffusion, kids):
+        found[t.code] = restricted_value(ind, t, year)
     name = exports.filename(ind.code, exports.level_word(lvl.value), scope.id, year, ext=format)
     if shapes is None:
         rows = [exports.row(found[t.code]) for t in kids]
@@ -320,5 +347,6 @@ def choropleth(
     # Compact separators: the 887 communes of the Pas-de-Calais stay under 1 MB.
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if format == "geojson":
+        _downloaded(ind, name)
         return exports.download(body, name, "geojson")
     return HttpResponse(body, content_type="application/geo+json")

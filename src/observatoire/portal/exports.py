@@ -105,7 +105,11 @@ def metadata(
     indicator: Indicator, rows: Sequence[dict[str, Any]], extra: Sequence[tuple[str, str]] = ()
 ) -> list[tuple[str, str]]:
     """The "Métadonnées" sheet: what the figures are, where they come from, what is hidden."""
-    sources = sorted({(r["source"], r["millesime"]) for r in rows if r["source"]})
+    # A source's millésime may be unknown (None): sort it first rather than fail.
+    sources = sorted(
+        {(r["source"], r["millesime"]) for r in rows if r["source"]},
+        key=lambda p: (p[0], p[1] if p[1] is not None else -1),
+    )
     secrecy = indicator.secrecy
     rules = []
     if secrecy.min_weight is not None:

@@ -5,18 +5,68 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from observatoire.accounts.permissions import can_read, first_unreadable
 from observatoire.indicators.catalog import Indicator, catalog
 from observatoire.indicators.query import QueryError, Value
 from observatoire.portal import data
 from observatoire.territories import Territory, TerritoryError
 
 
-def readable(indicator: Indicator, request: HttpRequest) -> bool:
-    """Deny by default: a restricted indicator is shown to signed-in users only."""
-    return indicator.diffusion == "public" or bool(request.user.is_authenticated)
+def readable(
+    indicator: Indicator, request: HttpRequest, territory: Territory | None = None
+) -> bool:
+    """May the user of this request read this indicator about `territory` (None: anywhere
+    at all, e.g. to list it)? The one permission function decides (deny by default)."""
+    return can_read(request.user, indicator.diffusion, territory)
+
+
+def refusal(indicator: Indicator, request: HttpRequest, territories: list[Territory]) -> str | None:
+    """Why this user may not read this indicator about these territories (French), or
+    None when they may."""
+    if not territories:
+        if readable(indicator, request):
+            return None
+        denied = None
+    else:
+        denied = first_unreadable(request.user, indicator.diffusion, territories)
+        if denied is None:
+            return None
+    level = "réservée aux partenaires" if indicator.diffusion == "partenaires" else "restreinte"
+    if not request.user.is_authenticated:
+        # Its code only: an anonymous user does not even get the label of what is hidden.
+        return f"L'indicateur « {indicator.code} » est à diffusion {level} : connectez-vous pour le consulter."
+    head = f"L'indicateur « {indicator.label} » est à diffusion {level}"
+    if denied is None or indicator.diffusion != "restreint":
+        return f"{head} : votre compte n'y a pas accès."
+    name = data.referential().name(denied) if data.referential().exists(denied) else denied.id
+    return (
+        f"{head} : {name} ({denied.id}) est hors du périmètre de votre compte. "
+        "Les données restreintes ne sont diffusées que pour les territoires de votre périmètre."
+    )
+
+
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    """Anonymous users go to the sign-in page (and come back); signed-in users get a
+    French 403 page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(
+        request,
+        "portal/error.html",
+        {"title": "Accès refusé", "code": 403, "message": message},
+        status=403,
+    )
+
+
+def restricted_value(indicator: Indicator, t: Territory, year: int | None) -> Value:
+    """What is shown in place of a value the user may not read (a référent out of scope)."""
+    name = data.referential().name(t)
+    note = "diffusion restreinte : hors de votre périmètre"
+    return Value(indicator, t, name, year, None, "unavailable", None, None, None, None, note)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,10 +107,15 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
             status=503,
         )
     for ind in catalog().values():
-        if not readable(ind, request):
+        if not readable(ind, request, t):
             continue
         own = cube.value(ind.code, t)
-        others: list[Value] = [cube.value(ind.code, r, own.year) for r in referents]
+        others: list[Value] = [
+            cube.value(ind.code, r, own.year)
+            if readable(ind, request, r)
+            else restricted_value(ind, r, own.year)
+            for r in referents
+        ]
         series = [v for v in cube.series(ind.code, t) if v.value is not None]
         themes.setdefault(ind.theme, []).append(
             {"indicator": ind, "value": own, "referents": others, "series": series}
@@ -88,8 +143,11 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     ind = catalog().get(code)
-    if ind is None or not readable(ind, request):
+    if ind is None:
         raise Http404("Indicateur inconnu")
+    message = refusal(ind, request, [])
+    if message is not None:
+        return refused(request, message)
     try:
         vintages = data.cube().vintages(ind.code)
     except QueryError:

@@ -11,15 +11,18 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from observatoire import geo
+from observatoire.accounts.audit import current_request
+from observatoire.accounts.permissions import unreadable
 from observatoire.indicators.catalog import Indicator, catalog
 from observatoire.indicators.query import Cube, QueryError, Value
 from observatoire.portal import charts, data
-from observatoire.portal.views import readable
+from observatoire.portal.views import readable, refusal, restricted_value
 from observatoire.territories import Level, Territory, TerritoryError
 from observatoire.territories.referential import Referential, fold
 
@@ -68,19 +71,25 @@ class ParamError(ValueError):
 
 # ------------------------------------------------------------------ parameters
 def readable_items(request: HttpRequest) -> list[Indicator]:
+    """The indicators the user may read somewhere (those to offer in a list)."""
     return [i for i in catalog().values() if readable(i, request)]
 
 
-def pick_indicator(request: HttpRequest, code: str) -> Indicator:
+def check_readable(request: HttpRequest, ind: Indicator, territories: list[Territory]) -> None:
+    """ParamError unless the user may read `ind` about every one of `territories` (none:
+    anywhere at all): 401 for anonymous users (sent to sign in), 403 for the others."""
+    message = refusal(ind, request, territories)
+    if message is not None:
+        raise ParamError(message, 403 if request.user.is_authenticated else 401)
+
+
+def pick_indicator(
+    request: HttpRequest, code: str, territories: list[Territory] | None = None
+) -> Indicator:
     ind = catalog().get(code)
     if ind is None:
         raise ParamError(f"Indicateur « {code} » inconnu : choisissez-en un dans la liste.")
-    if not readable(ind, request):
-        raise ParamError(
-            f"L'indicateur « {code} » est à diffusion restreinte : connectez-vous pour le "
-            "consulter.",
-            403,
-        )
+    check_readable(request, ind, territories or [])
     return ind
 
 
@@ -150,14 +159,26 @@ def choropleth(
     ind: Indicator, level: Level, within: Territory, year: int, method: str, cube: Cube
 ) -> dict[str, Any]:
     """Everything the shared map block (_choropleth.html) shows: the rows of the table, the
-    API URLs of the map and the downloads, or why there is no map."""
+    API URLs of the map and the downloads, or why there is no map.
+
+    The figures of `within` and of each sub-territory are checked against the rights of
+    the user being served, whoever the caller is (a page, a template tag)."""
     ref = data.referential()
     children = ref.children(within, level)
+    request = current_request()
+    if request is None:
+        raise ParamError("Carte indisponible hors d'une requête.", 403)
+    check_readable(request, ind, [within])
+    hidden = set(unreadable(request.user, ind.diffusion, children))
     # One query for the sub-territories only (reading a whole level builds 35,000 values).
     at = cube.values_at(ind.code, level, year, codes=[t.code for t in children])
     rows: list[dict[str, Any]] = []
     for t in children:
-        v: Value = at.get(t.code) or cube.value(ind.code, t, year)
+        v: Value = (
+            restricted_value(ind, t, year)
+            if t in hidden
+            else at.get(t.code) or cube.value(ind.code, t, year)
+        )
         sort = "" if v.value is None else repr(v.value)
         rows.append({"territory": t, "name": ref.name(t), "value": v, "sort": sort})
     rows.sort(key=lambda r: fold(r["name"]))
@@ -242,6 +263,8 @@ def explorer(request: HttpRequest) -> HttpResponse:
     try:
         context.update(_explore(request, cube, form))
     except ParamError as exc:
+        if exc.status == 401:
+            return redirect_to_login(request.get_full_path())
         context["error"] = str(exc)
         context["title"] = "Paramètres à corriger — explorer un indicateur"
         status = exc.status
@@ -253,6 +276,7 @@ def _explore(request: HttpRequest, cube: Cube, form: dict[str, str]) -> dict[str
     ref = data.referential()
     within = pick_territory(form["within"], ref)
     level = pick_level(form["level"], within)
+    check_readable(request, ind, [within])
     if form["method"] not in METHODS:
         raise ParamError(f"Méthode « {form['method']} » inconnue : quantiles ou jenks.")
     years, latest = years_of(cube, ind.code, within)
@@ -287,15 +311,19 @@ def compare(request: HttpRequest) -> HttpResponse:
     except QueryError as exc:
         return _no_cube(request, exc)
     try:
-        context.update(_compare(request, cube, raw, chosen or default))
+        context.update(_compare(request, cube, raw, chosen or default, explicit=bool(chosen)))
     except ParamError as exc:
+        if exc.status == 401:
+            return redirect_to_login(request.get_full_path())
         context["error"] = str(exc)
         context["title"] = "Paramètres à corriger — comparer des territoires"
         return render(request, "portal/compare.html", context, status=exc.status)
     return render(request, "portal/compare.html", context)
 
 
-def _compare(request: HttpRequest, cube: Cube, raw: list[str], codes: list[str]) -> dict[str, Any]:
+def _compare(
+    request: HttpRequest, cube: Cube, raw: list[str], codes: list[str], explicit: bool
+) -> dict[str, Any]:
     if len(raw) > MAX_COMPARED:
         raise ParamError(
             f"Vous pouvez comparer au plus {MAX_COMPARED} territoires ; vous en avez indiqué "
@@ -307,7 +335,14 @@ def _compare(request: HttpRequest, cube: Cube, raw: list[str], codes: list[str])
         t = pick_territory(r, ref)
         if t not in territories:
             territories.append(t)
-    indicators = [pick_indicator(request, c) for c in dict.fromkeys(codes)]
+    indicators = []
+    for c in dict.fromkeys(codes):
+        try:
+            indicators.append(pick_indicator(request, c, territories))
+        except ParamError:
+            # The default selection quietly leaves out what the user may not read here.
+            if explicit:
+                raise
     names = [ref.name(t) for t in territories]
     # Two territories may share a name (Paris the commune, Paris the département).
     labels = [
