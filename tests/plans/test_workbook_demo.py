@@ -3,13 +3,15 @@ split per commune (exact sums) and deterministic demonstration operations."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rich.console import Console
-from tests.plans.conftest import Sheets
+from tests.plans.conftest import Sheets, upload
 
 from observatoire.settings import Settings
 from observatoire.territories import Territory
@@ -100,3 +102,36 @@ def test_load_is_idempotent(web: Settings) -> None:
         assert path.name in output
         assert "Plan déjà présent" in output
     assert "Plan non chargé" not in output
+
+
+def _comparable(parsed: Any) -> Any:
+    """A parsed plan without what the workbook does not order (linked actions, actors
+    and objectives are sets) nor the demonstration figures the demo adds."""
+    actions = [dataclasses.replace(a, line=0, linked=sorted(a.linked)) for a in parsed.actions]
+    return dataclasses.replace(
+        parsed,
+        source="",
+        actions=actions,
+        actors=sorted(parsed.actors, key=lambda a: (a.action, a.role, a.organisation)),
+        objectives=sorted(
+            (o for o in parsed.objectives if not o.is_demo),
+            key=lambda o: (o.territory, o.year, o.product),
+        ),
+    )
+
+
+def test_the_shipped_workbooks_come_back_identical_from_an_export(web: Settings) -> None:
+    from observatoire.plans import demo
+    from observatoire.plans.workbook import export_workbook, find_existing, read_workbook
+
+    paths = demo.workbooks()
+    if not paths:
+        pytest.skip("aucun classeur fourni dans observatoire/data/plans")
+    for path in paths:
+        shipped, problems = read_workbook(path)
+        assert shipped is not None, problems
+        plan = find_existing(shipped)
+        assert plan is not None, f"{path.name} n'a pas été chargé par la démonstration"
+        exported, problems = read_workbook(upload(export_workbook(plan), path.name))
+        assert exported is not None, problems
+        assert _comparable(exported) == _comparable(shipped), path.name
