@@ -141,6 +141,8 @@ def document_upload(request: HttpRequest) -> HttpResponse:
                 "diffusion",
             )
         }
+        # Without an author organisation, the depositor's is the author.
+        fields["organisation"] = fields["organisation"] or initial["organisation"]
         document = library.create_document(form.cleaned_data["file"], request.user, **fields)
         messages.success(request, f"Document « {document.title} » déposé.")
         return redirect("exchange:document", pk=document.pk)
