@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from observatoire.accounts import audit
 from observatoire.accounts.models import AuditEvent
 from observatoire.plans import progress
 from observatoire.plans.forms import (
@@ -44,13 +45,8 @@ from observatoire.plans.views import (
 
 
 def _audit(request: HttpRequest, target: str, detail: dict[str, Any]) -> None:
-    AuditEvent.objects.create(
-        actor=request.user,
-        action=AuditEvent.Action.VALIDATION,
-        target=target[:300],
-        detail=detail,
-        ip=request.META.get("REMOTE_ADDR") or None,
-    )
+    # The closest kind of event in the journal: a pilot validates the follow-up.
+    audit.record(AuditEvent.Action.VALIDATION, target, detail, request=request)
 
 
 def _target(action: Action) -> str:

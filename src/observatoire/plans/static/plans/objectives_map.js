@@ -10,8 +10,8 @@
 
   var COLOURS = {
     retard: "#ce0500",
-    ok: "#18753c",
-    a_venir: "#bdd7e7",
+    ok: "#3182bd",
+    a_venir: "#c6dbef",
     sans_objectif: "#e5e5e5"
   };
   var LABELS = {
