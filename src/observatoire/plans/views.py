@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from observatoire.accounts.permissions import can_read
+from observatoire.accounts.permissions import can_read, has_role
 from observatoire.indicators.catalog import catalog
 from observatoire.indicators.query import QueryError
 from observatoire.plans import followup, progress
@@ -83,7 +83,13 @@ def index(request: HttpRequest) -> HttpResponse:
                 "demo": progress.has_demo(plan),
             }
         )
-    return render(request, "plans/index.html", {"title": "Plans et programmes", "plans": plans})
+    context = {
+        "title": "Plans et programmes",
+        "plans": plans,
+        # Same rule as the import page itself (views_workbook).
+        "can_import": has_role(request.user, "animateur"),
+    }
+    return render(request, "plans/index.html", context)
 
 
 def _production(plan: Plan) -> dict[str, Any] | None:
