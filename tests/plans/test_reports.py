@@ -304,9 +304,17 @@ def test_demo_call_bilan_pdf(client: Any, web: Settings) -> None:
     year = min(max(call.start_year, date.today().year - 1), call.end_year)
     b, _ = reports.bilan(call, year)
     assert b["demo"] and b["production"] is not None
-    assert len({c["id"] for c in b["production"]["communes"]}) <= 36
+    # Demo objectives for each of the 36 communes, their total the plan's 1310 a year.
+    assert len({c["id"] for c in b["production"]["communes"]}) == 36
+    assert b["production"]["year"]["objective"] == 1310
     response = client.get(f"/plans/{call.pk}/bilan/{year}/pdf/")
     pages, text = _pdf_text(response.content)
     flat = " ".join(text.split())
     assert 3 <= pages <= 40
     assert f"Bilan annuel {year}" in flat and "données de démonstration" in flat.lower()
+    cumul = b["production"]["cumul"]
+    expected = "{:,} réalisés pour un objectif de {:,}".format(
+        cumul["realised"], cumul["objective"]
+    )
+    assert expected.replace(",", " ") in flat  # split() folds the narrow no-break spaces
+    assert call.title in flat

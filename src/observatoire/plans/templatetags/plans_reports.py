@@ -30,6 +30,12 @@ def euros(value: float | int | None) -> str:
 
 
 @register.filter
+def amount(value: float | int | None) -> str:
+    """Euros in a table cell: "—" when unknown (the caption says so)."""
+    return "—" if value is None else euros(value)
+
+
+@register.filter
 def percent(value: float | None) -> str:
     """0.8123 -> 81 %; "—" without denominator."""
     return "—" if value is None else f"{_number(value * 100)}{NBSP}%"
