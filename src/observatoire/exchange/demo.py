@@ -316,9 +316,8 @@ def _defis(orgs: dict[str, Organisation]) -> int:
     accepted = DefiAnswer.objects.create(
         defi=defi,
         organisation=orgs["pdc"],
-        text="Le Département peut vous transmettre la méthode et les modèles de courrier de "
-        "la campagne « Zéro logement vacant » ; comptez trois mois entre la demande du "
-        "fichier et l'envoi.",
+        text="Le Département peut vous transmettre la méthode et les modèles de courrier "
+        "qu'il a utilisés, ainsi que la démarche pour obtenir le fichier.",
     )
     defi.accepted_answer = accepted
     defi.save(update_fields=["accepted_answer"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from observatoire.exchange.access import can_write, is_partner
 from observatoire.exchange.models import Call, Defi
@@ -16,7 +17,9 @@ LATEST = 5
 
 def index(request: HttpRequest) -> HttpResponse:
     partner = is_partner(request.user)
-    calls = Call.objects.filter(closed_at__isnull=True).select_related("organisation")
+    calls = Call.objects.filter(
+        closed_at__isnull=True, deadline__gte=timezone.localdate()
+    ).select_related("organisation")
     defis = Defi.objects.select_related("accepted_answer")
     return render(
         request,
