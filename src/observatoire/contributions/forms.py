@@ -113,6 +113,7 @@ class UploadForm(Form):
         label="Modèle du fichier CSV",
         choices=Upload.Template.choices,
         initial=Upload.Template.PROJETS,
+        required=False,
         help_text="Pour un classeur .xlsx, le modèle se lit dans le nom de la feuille",
     )
 

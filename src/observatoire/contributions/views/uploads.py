@@ -22,8 +22,11 @@ from observatoire.contributions.forms import UploadForm
 from observatoire.contributions.models import Upload
 from observatoire.contributions.partner_data import PartnerRow, SheetProblem
 from observatoire.contributions.views.common import bad_request, forbidden
+from observatoire.plans.models import Operation, Product
 from observatoire.settings import active
 
+PRODUCTS = dict(Product.choices)
+STAGES = dict(Operation.Stage.choices)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SALT = "contributions.upload"
 MAX_AGE = 3600  # seconds between the check and the confirmation
@@ -81,7 +84,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         return _page(request, form=form, error=error)
     content = f.read()
     digest = hashlib.sha256(content).hexdigest()
-    rows, problems = partner_data.read(content, f.name, request.user, form.cleaned_data["modele"])
+    rows, problems = partner_data.read(
+        content, f.name, request.user, form.cleaned_data["modele"] or "projets"
+    )
     before = feeding.previous(digest, request.user)
     if before is not None:
         problems.append(
@@ -137,6 +142,8 @@ def _planned(rows: list[PartnerRow]) -> list[dict[str, Any]]:
                 "row": row,
                 "name": ref.name(t) if t is not None and ref.exists(t) else row.territory,
                 "plans": plans,
+                "product": PRODUCTS.get(row.product, row.product),
+                "stage": STAGES.get(row.stage, row.stage),
             }
         )
     return out
