@@ -228,3 +228,17 @@ def test_past_deadline_refuses_answers(as_user) -> None:  # type: ignore[no-unty
     )
     assert response.status_code == 403
     assert not call.answers.exists()
+
+
+def test_deleting_a_call_removes_its_attachment_files(as_user) -> None:  # type: ignore[no-untyped-def]
+    from observatoire.exchange import files
+
+    call = open_call(as_user("animateur"))
+    as_user("contributeur_lens").post(
+        f"/echanges/appels/{call.pk}/repondre/",
+        {"text": "Pièce jointe", "attachments": [upload("a.txt", b"a\n"), upload("b.txt", b"b\n")]},
+    )
+    paths = [files.path_of(a.stored_name) for a in call.answers.get().attachments.all()]
+    assert len(paths) == 2 and all(p.is_file() for p in paths)
+    call.delete()  # the Django admin does the same
+    assert not any(p.exists() for p in paths)

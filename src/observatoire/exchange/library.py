@@ -87,11 +87,10 @@ def add_version(
 
 
 def delete_document(document: Document) -> None:
-    """The rows (the audit log records the deletion) then, once committed, the files."""
-    names = list(document.versions.values_list("stored_name", flat=True))
+    """The document and its versions; the audit log records the deletion and the files
+    leave the disk once it is committed (exchange.signals)."""
     with transaction.atomic():
         document.delete()
-        transaction.on_commit(lambda: files.remove(names))
 
 
 def create_answer(call: Call, user: Any, text: str, checked: Iterable[files.Checked]) -> Answer:

@@ -109,9 +109,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def latest(self) -> DocumentVersion | None:
-        return self.versions.order_by("-number").first()
-
 
 class DocumentVersion(StoredFile):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
