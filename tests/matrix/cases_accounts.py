@@ -24,6 +24,29 @@ CASES = [
         expect(SIGNED_IN, ok=404, anonymous=302),
         method="POST",
     ),
+    Case(
+        "accounts:invite",
+        "/compte/invitations/",
+        expect(("admin", "animateur"), anonymous=302),
+    ),
+    # An incomplete invitation: refused (400) for those who may invite, 403 otherwise;
+    # nobody is invited either way.
+    Case(
+        "accounts:invite",
+        "/compte/invitations/",
+        expect(("admin", "animateur"), ok=400, anonymous=302),
+        method="POST",
+        data={"email": "matrice-invite@exemple.fr", "role": "lecteur"},
+    ),
+    # A forged invitation link is dead for everybody.
+    Case("accounts:accept", "/compte/invitation/lien-forge/", expect(EVERYONE, ok=410)),
+    Case(
+        "accounts:accept",
+        "/compte/invitation/lien-forge/",
+        expect(EVERYONE, ok=410),
+        method="POST",
+        data={"password1": "Matrice-habitat-2026", "password2": "Matrice-habitat-2026"},
+    ),
     Case("accounts:password_reset", "/compte/mot-de-passe/oublie/", expect(EVERYONE)),
     Case("accounts:password_reset_done", "/compte/mot-de-passe/oublie/envoye/", expect(EVERYONE)),
     Case(

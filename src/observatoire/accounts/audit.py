@@ -24,10 +24,18 @@ _request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """REMOTE_ADDR: behind the reverse proxy, the proxy sets it from the real client
-    (see docs/deploiement.md); a forwarded header is never trusted here."""
+    """The client's address. In production gunicorn listens on 127.0.0.1 behind nginx,
+    which appends the address it sees to X-Forwarded-For (docs/deploiement.md): the last
+    entry is the only one not written by the client. Embedded mode: REMOTE_ADDR."""
     if request is None:
         return None
+    from observatoire.settings import active
+
+    if active().production:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR") or None
 
 

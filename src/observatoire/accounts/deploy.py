@@ -37,7 +37,7 @@ def check(settings: Settings, deploy: bool) -> None:
     try:
         call_command("check", deploy=deploy, fail_level="WARNING")
     except SystemCheckError as exc:
-        err.print(str(exc), highlight=False, markup=False)
+        err.print(str(exc), highlight=False, markup=False, soft_wrap=True)
         err.print("[bold red]Vérification échouée[/] : corrigez les points ci-dessus.")
         raise SystemExit(1) from None
     click.echo("Vérification réussie : aucun problème détecté.")

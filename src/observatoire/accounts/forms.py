@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from dsfr.forms import DsfrBaseForm
@@ -41,3 +43,123 @@ class TokenForm(DsfrBaseForm):
         required=False,
         help_text="Par exemple le nom du script ou de l'outil qui l'utilisera.",
     )
+
+
+def _split(raw: str) -> list[str]:
+    return [p for p in raw.replace(",", " ").replace(";", " ").split() if p]
+
+
+class InvitationForm(DsfrBaseForm):
+    """Who to invite, into which organisation, with which role and scope. An animateur
+    may only invite contributeurs and lecteurs, within their own territories."""
+
+    email = forms.EmailField(label="Adresse électronique de la personne invitée")
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        required=False,
+        empty_label="— nouvelle organisation (ci-dessous) —",
+    )
+    new_organisation = forms.CharField(
+        label="Nouvelle organisation : nom", max_length=200, required=False
+    )
+    kind = forms.ChoiceField(label="Nouvelle organisation : type", choices=(), required=False)
+    role = forms.ChoiceField(label="Rôle", choices=())
+    territories = forms.CharField(
+        label="Territoires",
+        help_text=(
+            "Identifiants séparés par des espaces ou des virgules : EPCI:246200364, COM:62498, "
+            "DEP:62... Le compte ne verra les données restreintes que sur ces territoires."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, inviter: Any = None, **kwargs: Any) -> None:
+        from observatoire.accounts.models import Organisation, Role
+        from observatoire.accounts.permissions import role_of
+
+        self.inviter = inviter
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.all()
+        self.fields["kind"].choices = Organisation.Kind.choices
+        allowed = Role.choices
+        if role_of(inviter) != "admin":
+            allowed = [(v, label) for v, label in Role.choices if v in INVITABLE_BY_ANIMATEUR]
+        self.fields["role"].choices = allowed
+
+    def clean_email(self) -> str:
+        from django.contrib.auth import get_user_model
+
+        email = str(self.cleaned_data["email"]).strip().lower()
+        if get_user_model().objects.filter(username=email).exists():
+            raise forms.ValidationError(
+                "Un compte existe déjà pour cette adresse : modifiez ses droits dans "
+                "l'administration, ou invitez une autre adresse."
+            )
+        return email
+
+    def clean_territories(self) -> list[str]:
+        from observatoire.accounts import provisioning
+        from observatoire.accounts.permissions import in_scope, role_of
+
+        raw = _split(str(self.cleaned_data.get("territories", "")))
+        try:
+            found = provisioning.check_territories(raw)
+        except provisioning.ProvisioningError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if role_of(self.inviter) != "admin":
+            outside = [t.id for t in found if not in_scope(self.inviter, t)]
+            if outside:
+                raise forms.ValidationError(
+                    "Hors de votre périmètre : " + ", ".join(outside) + ". Vous ne pouvez "
+                    "inviter que sur vos propres territoires."
+                )
+        return [t.id for t in found]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("organisation") and not str(data.get("new_organisation", "")).strip():
+            self.add_error(
+                "organisation", "Choisissez une organisation ou indiquez le nom d'une nouvelle."
+            )
+        needs_scope = data.get("role") and data.get("role") != "admin"
+        if needs_scope and not data.get("territories") and "territories" not in self.errors:
+            self.add_error("territories", "Indiquez au moins un territoire pour ce rôle.")
+        return data
+
+
+INVITABLE_BY_ANIMATEUR = ("contributeur", "lecteur")
+
+
+class AcceptInvitationForm(DsfrBaseForm):
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Au moins 12 caractères ; évitez un mot de passe courant ou proche de votre adresse.",
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif p1:
+            probe = get_user_model()(username=self.email, email=self.email)
+            try:
+                validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

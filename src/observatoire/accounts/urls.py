@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire.accounts import views, views_password
+from observatoire.accounts import views, views_invitations, views_password
 
 app_name = "accounts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.profile, name="profile"),
     path("jetons/", views.token_create, name="token_create"),
     path("jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
+    path("invitations/", views_invitations.invite, name="invite"),
+    path("invitation/<str:key>/", views_invitations.accept, name="accept"),
     path("mot-de-passe/oublie/", views_password.password_reset, name="password_reset"),
     path(
         "mot-de-passe/oublie/envoye/",

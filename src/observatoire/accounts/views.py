@@ -94,3 +94,9 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
         {"title": "Connexion bloquée"},
         status=429,
     )
+
+
+def attempted_username(request: HttpRequest, credentials: Any = None) -> str:
+    """django-axes counts failures per address as typed, whatever its case."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().lower()

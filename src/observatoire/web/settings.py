@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from observatoire.settings import active
 
@@ -21,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "widget_tweaks",
+    "axes",
+    "csp",
     "dsfr",
     "observatoire.portal",
     "observatoire.accounts",
@@ -40,6 +45,9 @@ MIDDLEWARE = [
     "observatoire.accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the French page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "observatoire.web.urls"
@@ -82,6 +90,59 @@ for _name, _value in CONFIG.email().items():
 DEFAULT_FROM_EMAIL = CONFIG.email_from
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
+
+# ------------------------------------------------------------------ accounts and security
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Sign-in throttling: 5 failures for one address from one client lock them out for an
+# hour (the pair, so nobody can lock a colleague out from elsewhere).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "observatoire.accounts.views.locked_out"
+AXES_USERNAME_CALLABLE = "observatoire.accounts.views.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "observatoire.accounts.audit.client_ip"
+AXES_VERBOSE = False
+# Sessions end after 8 hours of inactivity or when the browser closes.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content Security Policy: every script is a local file (DSFR, MapLibre, Vega, the
+# portal's own), no inline script; MapLibre runs its workers from blob: URLs; Vega
+# interprets its expressions (no eval). vega-embed injects its small stylesheet, hence
+# inline styles (never inline scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "child-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
