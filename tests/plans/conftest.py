@@ -39,11 +39,11 @@ def plan_sheets(start: int = 2031, title: str = "PLH d'essai du classeur") -> Sh
             ["Champ", "Valeur"],
             ["intitule", title],
             ["type", "PLH"],
-            ["territoire", "EPCI:246200364"],
+            ["territoire", "EPCI:200033579"],
             ["debut", start],
             ["fin", end],
             ["adoption", "2030-11-15"],
-            ["maitre_ouvrage", "CA de Lens-Liévin"],
+            ["maitre_ouvrage", "CU d'Arras"],
             ["libelle_sous_actions", "modalité"],
             ["realisations", "operations"],
             ["presentation", "Un PLH d'essai.\n- première puce\n- seconde puce"],
@@ -67,7 +67,7 @@ def plan_sheets(start: int = 2031, title: str = "PLH d'essai du classeur") -> Sh
         ],
         "Acteurs": [
             ["action", "organisation", "type_organisation", "role"],
-            ["1-1", "CA de Lens-Liévin", "epci", "pilote"],
+            ["1-1", "CU d'Arras", "epci", "pilote"],
             ["1-1", "Bailleur d'essai du classeur", "bailleur", "partenaire"],
             ["2-1", "Opérateur d'essai du classeur", None, "pilote"],
         ],
@@ -87,14 +87,14 @@ def plan_sheets(start: int = 2031, title: str = "PLH d'essai du classeur") -> Sh
         "Indicateurs": [
             ["action", "indicateur", "code_observatoire", "territoire", "unite", "cible"],
             ["1-1", "Logements vacants", "log_vacants", None, "logements", "-10 %"],
-            ["2-1", "Dossiers Anah", None, "COM:62498", "dossiers", "50 par an"],
+            ["2-1", "Dossiers Anah", None, "COM:62041", "dossiers", "50 par an"],
         ],
         "Objectifs": [
             ["territoire", "annee", "produit", "objectif", "demonstration"],
-            ["EPCI:246200364", start, "total", 1310, None],
-            ["EPCI:246200364", start, "PLAI", 150, "non"],
-            ["62498", start, "plus", 40, "oui"],
-            ["COM:62510", start + 1, "total", 30, None],
+            ["EPCI:200033579", start, "total", 1310, None],
+            ["EPCI:200033579", start, "PLAI", 150, "non"],
+            ["62041", start, "plus", 40, "oui"],
+            ["COM:62004", start + 1, "total", 30, None],
         ],
     }
 

@@ -73,7 +73,7 @@ def _bad_product(s: Sheets) -> None:
 
 
 def _duplicate_objective(s: Sheets) -> None:
-    s["Objectifs"].append(["EPCI:246200364", s["Objectifs"][1][1], "TOTAL", 12, None])
+    s["Objectifs"].append(["EPCI:200033579", s["Objectifs"][1][1], "TOTAL", 12, None])
 
 
 def _unknown_indicator(s: Sheets) -> None:
@@ -97,7 +97,15 @@ def _bad_quarter(s: Sheets) -> None:
 
 
 def _outside_commune(s: Sheets) -> None:
-    s["Objectifs"][4][0] = "COM:62041"  # Arras, not in the CA de Lens-Liévin
+    s["Objectifs"][4][0] = "COM:62498"  # Lens, not in the CU d'Arras
+
+
+def _negative_objective(s: Sheets) -> None:
+    s["Objectifs"][2][3] = -3
+
+
+def _fractional_objective(s: Sheets) -> None:
+    s["Objectifs"][3][3] = 12.5
 
 
 BAD = [
@@ -122,7 +130,9 @@ BAD = [
     (_bad_plan_type, "Plan", 3, "Valeur", "SCOT", "PLH, PDH, PD2H"),
     (_unknown_plan_territory, "Plan", 4, "Valeur", "EPCI:999999999", "territoire inconnu"),
     (_bad_quarter, "Jalons", 2, "Échéance", "T5 2032", "trimestre inconnu"),
-    (_outside_commune, "Objectifs", 5, "territoire", "COM:62041", "hors du périmètre du plan"),
+    (_negative_objective, "Objectifs", 3, "objectif", "-3", "négatif"),
+    (_fractional_objective, "Objectifs", 4, "objectif", "12.5", "nombre entier attendu"),
+    (_outside_commune, "Objectifs", 5, "territoire", "COM:62498", "hors du périmètre du plan"),
 ]
 
 
@@ -134,7 +144,7 @@ def test_a_valid_workbook_reads_without_problem(web: Settings, make_workbook: Ma
     assert parsed is not None
     assert (parsed.type, parsed.territory, parsed.start_year, parsed.end_year) == (
         "PLH",
-        "EPCI:246200364",
+        "EPCI:200033579",
         2031,
         2036,
     )
@@ -147,8 +157,8 @@ def test_a_valid_workbook_reads_without_problem(web: Settings, make_workbook: Ma
         date(2032, 12, 31),
     ]
     assert {(o.territory, o.product, o.is_demo) for o in parsed.objectives} >= {
-        ("COM:62498", "plus", True),
-        ("EPCI:246200364", "plai", False),
+        ("COM:62041", "plus", True),
+        ("EPCI:200033579", "plai", False),
     }
     assert str(parsed.budget[1].prevu) == "1000000.00"
 
@@ -240,7 +250,7 @@ def test_reimport_replaces_the_plan_and_keeps_its_follow_up(
     plan = import_workbook(make_workbook(start=2034))
     kept = plan.actions.get(number="1-1")
     Operation.objects.create(
-        plan=plan, territory="COM:62498", year=2034, product="plai", dwellings=12
+        plan=plan, territory="COM:62041", year=2034, product="plai", dwellings=12
     )
     history = StatusChange.objects.filter(action=kept).count()
     assert history == 1
@@ -256,7 +266,7 @@ def test_reimport_replaces_the_plan_and_keeps_its_follow_up(
 
     again = import_workbook(make_workbook(edit, start=2034))
     assert again.pk == plan.pk
-    assert Plan.objects.filter(type="PLH", territory="EPCI:246200364", start_year=2034).count() == 1
+    assert Plan.objects.filter(type="PLH", territory="EPCI:200033579", start_year=2034).count() == 1
     assert again.title == "PLH d'essai, version 2"
     assert sorted(again.actions.values_list("number", flat=True)) == ["1-1", "1-1-1", "1-2"]
     assert Action.objects.get(pk=kept.pk).plan_id == plan.pk

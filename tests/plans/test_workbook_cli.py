@@ -55,11 +55,11 @@ def test_import_list_export_round_trip(web: Settings, make_workbook: Make, tmp_p
     code, output = _run(web, "import", str(path))
     assert code == 0, output
     assert "nouveau plan" in output and "4 actions" in output
-    plan = Plan.objects.get(type="PLH", territory="EPCI:246200364", start_year=2043)
+    plan = Plan.objects.get(type="PLH", territory="EPCI:200033579", start_year=2043)
 
     code, output = _run(web, "import", str(path))
     assert code == 0 and "remplace le plan précédent" in output
-    assert Plan.objects.filter(start_year=2043, territory="EPCI:246200364").count() == 1
+    assert Plan.objects.filter(start_year=2043, territory="EPCI:200033579").count() == 1
 
     code, output = _run(web, "list")
     assert code == 0 and "2043-2048" in output

@@ -45,14 +45,14 @@ def test_demo_objectives_and_operations(web: Settings, make_workbook: Make) -> N
 
     def edit(s: Sheets) -> None:
         s["Objectifs"][1:] = [
-            ["EPCI:246200364", year, product, value, None]
+            ["EPCI:200033579", year, product, value, None]
             for year in range(2044, 2050)
             for product, value in (("total", 1310), ("plai", 157), ("plus", 367))
         ]
 
     plan = import_workbook(make_workbook(edit, start=2044))
     created = split_objectives(plan)
-    communes = data.referential().communes_of(Territory.parse("EPCI:246200364"))
+    communes = data.referential().communes_of(Territory.parse("EPCI:200033579"))
     assert created == 6 * 3 * len(communes)
     assert split_objectives(plan) == 0  # idempotent
     sums: dict[tuple[int, str], int] = defaultdict(int)
@@ -60,12 +60,12 @@ def test_demo_objectives_and_operations(web: Settings, make_workbook: Make) -> N
         assert o.is_demo
         sums[(o.year, o.product)] += o.value
     assert all(v == {"total": 1310, "plai": 157, "plus": 367}[p] for (_, p), v in sums.items())
-    lens = plan.objectives.get(territory="COM:62498", year=2044, product="total").value
+    arras = plan.objectives.get(territory="COM:62041", year=2044, product="total").value
     small = min(
         plan.objectives.filter(year=2044, product="total", territory__startswith="COM:"),
         key=lambda o: o.value,
     )
-    assert lens > small.value  # proportional to the résidences principales
+    assert arras > small.value  # proportional to the résidences principales
 
     made = demo_operations(plan)
     assert made > 0 and demo_operations(plan) == 0

@@ -41,7 +41,7 @@ def lecteur(web: Settings) -> Any:
     from django.test import Client
 
     client = Client()
-    client.force_login(_user("lecteur", "lecteur", ["EPCI:246200364"]))
+    client.force_login(_user("lecteur", "lecteur", ["EPCI:200033579"]))
     return client
 
 
@@ -81,7 +81,7 @@ def test_a_good_workbook_is_imported_with_a_link_to_the_plan(
 
     response = animateur.post("/plans/importer/", {"classeur": make_workbook(start=2037)})
     assert response.status_code == 200
-    plan = Plan.objects.get(type="PLH", territory="EPCI:246200364", start_year=2037)
+    plan = Plan.objects.get(type="PLH", territory="EPCI:200033579", start_year=2037)
     page = response.content.decode()
     assert "Plan importé" in page and f"/plans/{plan.pk}/" in page
     event = AuditEvent.objects.filter(action="import", detail__plan=plan.pk).get()

@@ -385,8 +385,10 @@ def _objectives(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[Parse
                 )
                 territory = None
         value = reader.integer(s, line, row, "objectif")
-        if value is not None and value < 0:
-            reader.problem(s, "nombre de logements négatif.", line, "objectif", value)
+        if value is not None and not 0 <= value <= fmt.MAX_DWELLINGS:
+            reader.problem(
+                s, "nombre de logements négatif ou invraisemblable.", line, "objectif", value
+            )
             value = None
         objective = ParsedObjective(
             territory=territory.id if territory else "",

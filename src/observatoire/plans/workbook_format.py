@@ -121,6 +121,8 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 }
 
 MAX_AMOUNT = Decimal("999999999999.99")  # BudgetLine: 14 digits, 2 decimals
+MAX_TERRITORY = 40  # territory fields of the models
+MAX_DWELLINGS = 10_000_000
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 

@@ -292,6 +292,15 @@ class Reader:
             )
             self.problem(sheet, "territoire inconnu du référentiel" + hint, line, key, value)
             return None
+        if len(t.id) > fmt.MAX_TERRITORY:
+            self.problem(
+                sheet,
+                f"identifiant trop long ({fmt.MAX_TERRITORY} caractères au plus).",
+                line,
+                key,
+                value,
+            )
+            return None
         return t
 
 
