@@ -8,7 +8,7 @@ from typing import Any
 
 from observatoire.plans import reports, reports_actions, reports_production
 from observatoire.plans.models import Action, ActionIndicator, ActorRole, Plan
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import Territory
 
 
 def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> dict[str, Any]:
@@ -47,14 +47,6 @@ def _indicator_series(ind: ActionIndicator, plan: Plan) -> dict[str, Any]:
         elif v.get("note") and not v["note"].startswith("dernière valeur"):
             note = v["note"]
     return {"values": values, "note": note if not values else ""}
-
-
-def _territory_name(territory_id: str) -> str:
-    try:
-        Territory.parse(territory_id)
-    except TerritoryError:
-        return territory_id
-    return reports.territory_name(territory_id)
 
 
 def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
@@ -129,7 +121,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
             {
                 "label": ind.label,
                 "kind": "observatoire" if ind.indicator_code else "saisi",
-                "territory": _territory_name(ind.territory or plan.territory),
+                "territory": reports.territory_name(ind.territory or plan.territory),
                 "unit": ind.unit,
                 "target": ind.target,
                 **_indicator_series(ind, plan),
