@@ -105,7 +105,8 @@ def test_no_inline_script_in_pages(web: Settings) -> None:
     import re
 
     c = Client()
-    for url in ("/", "/territoires/EPCI:246200364/", "/explorer/", "/compte/connexion/"):
+    pages = ("/", "/territoires/EPCI:246200364/", "/explorer/", "/compte/connexion/")
+    for url in (*pages, "/api/v1/docs", "/comparer/?t=COM:62498&t=COM:62041"):
         html = c.get(url).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)

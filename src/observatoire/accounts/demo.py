@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from rich.console import Console
-from rich.table import Table
 
 from observatoire.accounts.models import Organisation, Profile
 from observatoire.settings import active
@@ -59,9 +58,7 @@ def load(console: Console) -> None:
     orgs = _organisations()
     users = get_user_model()
     created = 0
-    table = Table(title="Comptes de démonstration")
-    for column in ("Adresse (identifiant)", "Rôle", "Organisation", "Territoires"):
-        table.add_column(column, overflow="fold")
+    lines = []
     for local, (role, org_name, scope) in ACCOUNTS.items():
         email = f"{local}@{DOMAIN}"
         user = users.objects.filter(username=email).first()
@@ -77,7 +74,7 @@ def load(console: Console) -> None:
             user=user,
             defaults={"organisation": orgs[org_name], "role": role, "territories": scope},
         )
-        table.add_row(email, role, org_name, ", ".join(scope) or "tous")
+        lines.append(f"  {email} — {role}, {org_name}, {', '.join(scope) or 'tous territoires'}")
     if production:
         console.print(
             f"Comptes : {len(ACCOUNTS)} comptes de démonstration ({created} créés) sans mot "
@@ -85,7 +82,12 @@ def load(console: Console) -> None:
             highlight=False,
         )
         return
-    console.print(table)
+    # One line per account, never folded: the addresses are copied from here.
+    console.print(
+        "[bold]Comptes de démonstration[/] (identifiant — rôle, organisation, territoires) :"
+    )
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
     console.print(
         f"Mot de passe de ces comptes (démonstration seulement) : [bold]{PASSWORD}[/] — "
         "connexion sur /compte/connexion/.",

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "axes",
     "csp",
+    # Swagger UI of /api/v1/docs from the local static files (no CDN, no inline script).
+    "ninja",
     "dsfr",
     "observatoire.portal",
     "observatoire.accounts",
