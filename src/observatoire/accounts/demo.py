@@ -23,6 +23,9 @@ ORGANISATIONS = {
     "Département du Pas-de-Calais": ("departement", "DEP:62"),
     "Département du Lot": ("departement", "DEP:46"),
     "CA de Lens-Liévin": ("epci", "EPCI:246200364"),
+    # The pilot of every action of the CALL PLH workbook (data/plans): its contributeur
+    # updates the PLH's actions.
+    "Communauté d'agglomération de Lens-Liévin": ("epci", "EPCI:246200364"),
     "CU d'Arras": ("epci", "EPCI:200033579"),
     "DDTM du Pas-de-Calais": ("etat", "DEP:62"),
     "ADIL du Nord": ("adil", ""),
@@ -33,7 +36,11 @@ ACCOUNTS = {
     "animateur.nord": ("animateur", "Département du Nord", ["DEP:59"]),
     "animateur.pas-de-calais": ("animateur", "Département du Pas-de-Calais", ["DEP:62"]),
     "animateur.lot": ("animateur", "Département du Lot", ["DEP:46"]),
-    "contributeur.lens": ("contributeur", "CA de Lens-Liévin", ["EPCI:246200364"]),
+    "contributeur.lens": (
+        "contributeur",
+        "Communauté d'agglomération de Lens-Liévin",
+        ["EPCI:246200364"],
+    ),
     "lecteur.lens": ("lecteur", "CA de Lens-Liévin", ["EPCI:246200364"]),
     "lecteur.arras": ("lecteur", "CU d'Arras", ["EPCI:200033579"]),
     "lecteur.ddtm": ("lecteur", "DDTM du Pas-de-Calais", ["DEP:62"]),
