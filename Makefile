@@ -21,8 +21,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/observatoire --data-dir $(DATA_DIR) demo
 
-# `make test` also needs Debian's Chromium (browser tests) and PostgreSQL (the portal
-# tests run a second time on it): installed with apt when missing (the CI runs as root).
+# `make test` also needs Debian's Chromium (browser tests) and PostgreSQL (the web tests
+# run on it): installed with apt when missing (the CI runs as root).
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -37,9 +37,15 @@ system-packages:
 	  apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The whole suite on the embedded SQLite, then the portal tests again on a throwaway
-# PostgreSQL cluster (temp dir, free port, fresh database), stopped even on failure.
+# The suite in three passes (README, "Tests"), on a throwaway PostgreSQL cluster (temp dir,
+# free port) stopped even on failure:
+#  1. everything but `serial` tests, in parallel (pytest-xdist), web tests on PostgreSQL
+#     (the production database), each test in a rolled-back transaction;
+#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), alone;
+#  3. `embedded` tests again on the embedded SQLite (search, migrations, demo mode).
 # initdb refuses root: as root the cluster belongs to the `postgres` user.
+JOBS ?= auto
+PYTEST := $(BIN)/pytest -q --durations=25
 test: $(STAMP) system-packages
 	@set -u; \
 	pgbin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
@@ -51,13 +57,17 @@ test: $(STAMP) system-packages
 	trap 'exit 130' INT TERM; \
 	$$as "$$pgbin/initdb" -D "$$pgdata" -A trust -U postgres >/dev/null || exit 1; \
 	$$as "$$pgbin/pg_ctl" -D "$$pgdata" -l "$$pgdata/server.log" -w -s \
-	  -o "-c listen_addresses=127.0.0.1 -p $$port -k $$pgdata" start || { cat "$$pgdata/server.log"; exit 1; }; \
+	  -o "-c listen_addresses=127.0.0.1 -p $$port -k $$pgdata -c fsync=off" start || { cat "$$pgdata/server.log"; exit 1; }; \
 	"$$pgbin/createdb" -h 127.0.0.1 -p $$port -U postgres observatoire_test || exit 1; \
+	export OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test; \
 	status=0; \
-	$(BIN)/pytest -q || status=1; \
-	echo "Tests des applications web sur PostgreSQL (port $$port)"; \
-	OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test \
-	  $(BIN)/pytest -q tests/portal tests/plans tests/accounts tests/exchange tests/contributions tests/matrix || status=1; \
+	echo "1/3 Tests en parallèle (applications web sur PostgreSQL, port $$port)"; \
+	$(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
+	echo "2/3 Tests en série (navigateur, serveurs de production)"; \
+	$(PYTEST) -m serial || status=1; \
+	echo "3/3 Tests de la base embarquée (SQLite)"; \
+	unset OBSERVATOIRE_DATABASE_URL; \
+	$(PYTEST) -m embedded || status=1; \
 	exit $$status
 
 lint: $(STAMP)

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-import uuid
+import itertools
 from typing import Any
 
 import pytest
 
 from observatoire.settings import Settings
 
+_counter = itertools.count()
+
 
 def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}@exemple.fr"
+    return f"{prefix}-{next(_counter)}@exemple.fr"
 
 
 @pytest.fixture

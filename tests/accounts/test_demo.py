@@ -7,10 +7,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from rich.console import Console
 
 from observatoire.settings import Settings
+
+# The demo passwords are printed in embedded mode only.
+pytestmark = pytest.mark.embedded
 
 
 def test_demo_prints_the_accounts_and_they_work(demo_data: tuple[Path, str], web: Settings) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.test import Client
 
 
 def _user(password: str = "Observatoire-2026!") -> tuple[object, str]:
     from django.contrib.auth import get_user_model
 
-    email = f"connexion-{uuid.uuid4().hex[:8]}@exemple.fr"
+    email = "connexion@exemple.fr"
     user = get_user_model().objects.create_user(email, email, password)
     return user, email
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from tests.accounts.conftest import unique
 
@@ -27,6 +28,8 @@ def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# The script commits its rows in its own process: alone, after the parallel pass.
+@pytest.mark.serial
 def test_cli_create_prints_a_working_token_on_the_last_line(web: Settings) -> None:
     from observatoire.accounts.models import ApiToken, Organisation, Profile
 
@@ -69,6 +72,8 @@ def test_cli_create_prints_a_working_token_on_the_last_line(web: Settings) -> No
     assert response.status_code == 401 and "révoqué" in response.json()["erreur"]
 
 
+# The script commits its rows in its own process: alone, after the parallel pass.
+@pytest.mark.serial
 def test_cli_create_twice_updates_the_account(web: Settings) -> None:
     from observatoire.accounts.models import Profile
 
@@ -93,6 +98,8 @@ def test_cli_create_twice_updates_the_account(web: Settings) -> None:
     assert profile.territories == ["EPCI:200033579", "COM:62498"]
 
 
+# The script commits its rows in its own process: alone, after the parallel pass.
+@pytest.mark.serial
 def test_cli_refuses_bad_input_in_french(web: Settings) -> None:
     base = ["user", "create", "--email", unique("refus"), "--organisation", "X"]
     done = _cli(web.data_dir, *base, "--role", "lecteur", "--territory", "EPCI:999999999")

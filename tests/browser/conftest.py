@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support import observatoire_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -31,15 +31,6 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
-
-
-def observatoire_command() -> list[str]:
-    """The installed `observatoire` script of this interpreter (what a user runs)."""
-    script = Path(sys.executable).parent / "observatoire"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("observatoire")
-    return [found] if found else [sys.executable, "-m", "observatoire.cli"]
 
 
 def wait_for_http(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:

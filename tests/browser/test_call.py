@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 import subprocess
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tests.browser.conftest import observatoire_command
+from tests.support import observatoire_command
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
 
 PASSWORD = "Appel-navigateur-2025!"
 ANIMATEUR = "navigateur.animateur@exemple.test"
@@ -76,7 +75,7 @@ def test_call_answer_and_synthesis_pdf(journey, call_accounts) -> None:  # type:
     from pypdf import PdfReader
 
     page = journey.page
-    title = f"Vacance de longue durée : vos leviers ({uuid.uuid4().hex[:6]})"
+    title = "Vacance de longue durée : vos leviers"
     answer = "La taxe sur les logements vacants a fait revenir des propriétaires vers l'ANAH."
     synthesis = "Les partenaires citent d'abord la fiscalité locale comme levier contre la vacance."
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
 
 PLAN = re.compile(r"Programme local de l'habitat 2014-2020 .*Lens-Liévin")
 

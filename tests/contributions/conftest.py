@@ -1,9 +1,8 @@
-"""Users of each role for the contributions tests (unique names: the database is shared
-by the whole test session)."""
+"""Users of each role for the contributions tests."""
 
 from __future__ import annotations
 
-import uuid
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from observatoire.settings import Settings
 
 LENS_EPCI = "EPCI:246200364"
 LENS, LIEVIN, ARRAS = "COM:62498", "COM:62510", "COM:62041"
+_counter = itertools.count()
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def make_user(web: Settings) -> Callable[..., Any]:
         from observatoire.accounts.models import Organisation, Profile
 
         org, _ = Organisation.objects.get_or_create(name=organisation, defaults={"kind": kind})
-        name = f"contrib-{role}-{uuid.uuid4().hex[:8]}"
+        name = f"contrib-{role}-{next(_counter)}"
         user = get_user_model().objects.create_user(name, f"{name}@exemple.fr", "x")
         Profile.objects.create(user=user, organisation=org, role=role, territories=territories)
         return user

@@ -3,7 +3,6 @@ results (count, mean of the notes, distribution) come from the answers."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import pytest
@@ -47,7 +46,7 @@ def test_survey_answers_once_and_mean(signed_in: Callable[..., Client]) -> None:
     animateur = signed_in(
         "animateur", ["DEP:62"], organisation="Département du Pas-de-Calais", kind="departement"
     )
-    title = f"Enquête {uuid.uuid4().hex[:6]}"
+    title = "Enquête de satisfaction (essai)"
     pk = _create(animateur, title)
     survey = Survey.objects.get(pk=pk)
     assert [(q.text, q.kind, q.required) for q in survey.questions.all()] == [

@@ -1,5 +1,5 @@
 """Users of each role and scope, signed-in clients and small real files (PDFs rendered by
-WeasyPrint) for the exchange tests. The session database is shared: names are unique."""
+WeasyPrint) for the exchange tests."""
 
 from __future__ import annotations
 
@@ -18,10 +18,8 @@ _counter = itertools.count()
 
 
 def unique(label: str) -> str:
-    """A title no other test (nor a second run on the same database) uses."""
-    import uuid
-
-    return f"{label} {next(_counter)}-{uuid.uuid4().hex[:6]}"
+    """A title no other document of the test uses."""
+    return f"{label} {next(_counter)}"
 
 
 @functools.cache
@@ -33,7 +31,7 @@ def pdf_bytes(*paragraphs: str) -> bytes:
     return pdf
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def users(web: Settings) -> dict[str, Any]:
     """exch-<name> users: admin, animateur of the Pas-de-Calais, animateur of the Nord,
     contributeurs and lecteurs of Lens-Liévin and Arras, and a signed-in user without

@@ -230,7 +230,9 @@ def test_past_deadline_refuses_answers(as_user) -> None:  # type: ignore[no-unty
     assert not call.answers.exists()
 
 
-def test_deleting_a_call_removes_its_attachment_files(as_user) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_call_removes_its_attachment_files(  # type: ignore[no-untyped-def]
+    as_user, django_capture_on_commit_callbacks
+) -> None:
     from observatoire.exchange import files
 
     call = open_call(as_user("animateur"))
@@ -240,5 +242,7 @@ def test_deleting_a_call_removes_its_attachment_files(as_user) -> None:  # type:
     )
     paths = [files.path_of(a.stored_name) for a in call.answers.get().attachments.all()]
     assert len(paths) == 2 and all(p.is_file() for p in paths)
-    call.delete()  # the Django admin does the same
+    # Files go once the deletion is committed (the test's transaction never is).
+    with django_capture_on_commit_callbacks(execute=True):
+        call.delete()  # the Django admin does the same
     assert not any(p.exists() for p in paths)

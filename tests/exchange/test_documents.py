@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from tests.exchange.conftest import ARRAS, LENS, document_form, pdf_bytes, unique, upload
 
+# Full-text search has its own code path on SQLite.
+pytestmark = pytest.mark.embedded
+
 
 def text_of(response: Any) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
@@ -216,7 +219,9 @@ def test_readers_cannot_deposit(as_user) -> None:  # type: ignore[no-untyped-def
     assert not Document.objects.filter(title=data["title"]).exists()
 
 
-def test_deletion_removes_rows_and_files_and_is_audited(web, as_user) -> None:  # type: ignore[no-untyped-def]
+def test_deletion_removes_rows_and_files_and_is_audited(  # type: ignore[no-untyped-def]
+    web, as_user, django_capture_on_commit_callbacks
+) -> None:
     from observatoire.accounts.models import AuditEvent
     from observatoire.exchange import files
     from observatoire.exchange.models import Document
@@ -235,7 +240,11 @@ def test_deletion_removes_rows_and_files_and_is_audited(web, as_user) -> None:  
         == 403
     )
     assert Document.objects.filter(pk=document.pk).exists() and path.is_file()
-    response = as_user("contributeur_lens_2").post(f"/echanges/documents/{document.pk}/supprimer/")
+    # Files go once the deletion is committed (the test's transaction never is).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user("contributeur_lens_2").post(
+            f"/echanges/documents/{document.pk}/supprimer/"
+        )
     assert response.status_code == 302
     assert not Document.objects.filter(pk=document.pk).exists()
     assert not path.exists()

@@ -1,4 +1,4 @@
-"""Users of every role and scope, created once in the test database."""
+"""Users of every role and scope, created in each test's transaction."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]] | None] = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def matrix_users(web: Settings) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 

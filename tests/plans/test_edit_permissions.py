@@ -5,7 +5,6 @@ added, never overwritten."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -19,7 +18,7 @@ from observatoire.settings import Settings
 
 @pytest.fixture
 def sample(web: Settings) -> Iterator[dict[str, Any]]:
-    made = make_plan(uuid.uuid4().hex[:8])
+    made = make_plan("droits")
     yield made
     drop_plan(made)
 
@@ -30,7 +29,7 @@ def users(sample: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
     from observatoire.accounts.models import Organisation, Profile
 
-    tag = uuid.uuid4().hex[:8]
+    tag = "(essai)"
     elsewhere = Organisation.objects.create(name=f"Département du Nord {tag}", kind="departement")
     specs = {
         "admin": ("admin", None, []),

@@ -5,7 +5,6 @@ demonstration label)."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -140,7 +139,7 @@ def drop_plan(made: dict[str, Any]) -> None:
 
 @pytest.fixture
 def sample(web: Settings) -> Iterator[dict[str, Any]]:
-    made = make_plan(uuid.uuid4().hex[:8])
+    made = make_plan("pages")
     yield made
     drop_plan(made)
 

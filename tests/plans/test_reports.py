@@ -19,9 +19,8 @@ TITLE = "PLH d'essai des bilans annuels"
 
 @pytest.fixture
 def plan(web: Settings) -> Any:
-    from observatoire.plans.models import Plan, StatusChange
+    from observatoire.plans.models import StatusChange
 
-    Plan.objects.filter(title=TITLE).delete()  # left over by an interrupted run
     p = build(TITLE)
     # The action was launched in 2022 (the history is dated).
     StatusChange.objects.filter(action__plan=p, comment="Lancement").update(

@@ -11,6 +11,9 @@ from tests.plans.conftest import Sheets, canonical, table_counts, upload
 
 from observatoire.settings import Settings
 
+# "Nothing saved on error" relies on the database's transactions: both engines.
+pytestmark = pytest.mark.embedded
+
 Make = Callable[..., io.BytesIO]
 
 

@@ -83,6 +83,7 @@ def prod_dir(demo_data: tuple[Path, str], tmp_path_factory: pytest.TempPathFacto
     return data_dir
 
 
+@pytest.mark.embedded
 def test_portal_uses_the_configured_database(web: Settings) -> None:
     """`make test` runs tests/portal twice: the second run must really be on PostgreSQL."""
     from django.contrib.auth.models import User
@@ -163,6 +164,7 @@ def gunicorn(prod_dir: Path) -> Iterator[tuple[int, Path]]:
         process.wait(timeout=30)
 
 
+@pytest.mark.serial
 def test_gunicorn_serves_portrait_api_and_static(
     gunicorn: tuple[int, Path], prod_dir: Path
 ) -> None:
@@ -187,6 +189,7 @@ def test_gunicorn_serves_portrait_api_and_static(
     assert log.read_text().count("Booting worker") == 2
 
 
+@pytest.mark.serial
 def test_gunicorn_behind_proxy_is_strict(gunicorn: tuple[int, Path]) -> None:
     port, _ = gunicorn
     # Plain HTTP is sent to HTTPS; an unknown host is refused; errors stay French pages.
