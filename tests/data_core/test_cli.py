@@ -118,3 +118,20 @@ def test_records_on_an_unknown_commune_are_reported(tmp_path: Path, fixtures: Pa
     assert run(data, "import", "dvf", str(moved))[0] == 0
     code, out = run(data, "build")
     assert code == 0 and "Attention" in out and "1 enregistrement(s) de dvf_ventes" in out
+
+
+def test_a_data_dir_with_an_apostrophe_and_a_space(tmp_path: Path, fixtures: Path) -> None:
+    """French paths hold apostrophes: they reach DuckDB as bound parameters or quoted."""
+    data = tmp_path / "l'observatoire de l'habitat" / "var"
+    source = tmp_path / "extraits d'Arras" / "geo-dvf-2024-dep01-head.csv"
+    source.parent.mkdir()
+    shutil.copy(fixtures / DVF, source)
+    code, out = run(data, "import", "dvf", str(source))
+    assert code == 0, out
+    code, out = run(data, "build")
+    assert code == 0 and "Cube construit" in out, out
+    code, out = run(data, "value", "dvf_ventes_logements", "COM:01173", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["value"] == 1
+    code, out = run(data, "sources")
+    assert code == 0 and "geo-dvf-2024-dep01-head.csv" in out
