@@ -104,7 +104,9 @@ def unknown_record_codes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ]
     out = {}
     for name in views:
-        if "code_commune" not in [c[0] for c in con.execute(f"DESCRIBE {identifier(name)}").fetchall()]:
+        if "code_commune" not in [
+            c[0] for c in con.execute(f"DESCRIBE {identifier(name)}").fetchall()
+        ]:
             continue
         gvs = [
             int(r[0])
