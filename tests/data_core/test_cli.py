@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,54 @@ def test_records_on_an_unknown_commune_are_reported(tmp_path: Path, fixtures: Pa
     assert run(data, "import", "dvf", str(moved))[0] == 0
     code, out = run(data, "build")
     assert code == 0 and "Attention" in out and "1 enregistrement(s) de dvf_ventes" in out
+
+
+def test_a_data_dir_with_an_apostrophe_and_a_space(tmp_path: Path, fixtures: Path) -> None:
+    """French paths hold apostrophes: they reach DuckDB as bound parameters or quoted."""
+    data = tmp_path / "l'observatoire de l'habitat" / "var"
+    source = tmp_path / "extraits d'Arras" / "geo-dvf-2024-dep01-head.csv"
+    source.parent.mkdir()
+    shutil.copy(fixtures / DVF, source)
+    code, out = run(data, "import", "dvf", str(source))
+    assert code == 0, out
+    code, out = run(data, "build")
+    assert code == 0 and "Cube construit" in out, out
+    code, out = run(data, "value", "dvf_ventes_logements", "COM:01173", "--format", "json")
+    assert code == 0, out
+    assert json.loads(out)["value"] == 1
+    code, out = run(data, "sources")
+    assert code == 0 and "geo-dvf-2024-dep01-head.csv" in out
+
+
+def test_an_unknown_source_is_a_user_error_not_a_key_error() -> None:
+    from observatoire import sources
+    from observatoire.errors import UserError
+
+    with pytest.raises(UserError, match="Sources disponibles") as caught:
+        sources.get("filocom")
+    assert not isinstance(caught.value, KeyError)
+
+
+def test_a_key_error_is_a_bug_not_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from observatoire import sources
+
+    def broken() -> list[str]:
+        raise KeyError("colonne")
+
+    monkeypatch.setattr(sources, "names", broken)
+    code, out = run(tmp_path / "d", "sources")
+    assert code == 70 and "Erreur interne (KeyError)" in out and "Traceback" not in out
+    assert "KeyError: 'colonne'" in (tmp_path / "d" / "observatoire-erreurs.log").read_text()
+
+
+def test_the_cli_starts_without_the_heavy_libraries() -> None:
+    """`observatoire --help` must answer at once: pandas (through pandera), Django,
+    WeasyPrint and openpyxl are imported by the commands that use them."""
+    heavy = ["pandas", "pandera", "polars", "duckdb", "django", "weasyprint", "openpyxl"]
+    code = (
+        f"import sys, observatoire.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

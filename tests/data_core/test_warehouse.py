@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from observatoire.settings import Settings
-from observatoire.sources import SourceError
+from observatoire.sources import SourceError, UnknownSourceError
 from observatoire.warehouse.imports import import_file, sha256
 from observatoire.warehouse.store import list_imports
 
@@ -64,7 +64,7 @@ def test_two_data_dirs_never_interfere(tmp_path: Path, fixtures: Path) -> None:
 
 
 def test_unknown_source_is_refused(settings: Settings, fixtures: Path) -> None:
-    with pytest.raises(KeyError, match="Sources disponibles"):
+    with pytest.raises(UnknownSourceError, match="Sources disponibles"):
         import_file(settings, "filocom", fixtures / RP)
 
 

@@ -1,20 +1,27 @@
-"""`observatoire user ...`: accounts from the command line (scripts, checks)."""
+"""`observatoire user ...` and `observatoire check`: accounts and configuration from the
+command line (scripts, checks). The CLI registers them through `register_commands`."""
 
 from __future__ import annotations
 
 import click
 from rich.console import Console
 
+from observatoire.accounts.deploy import check
+from observatoire.errors import EXIT_USAGE
 from observatoire.settings import Settings
 
 console = Console()
 err = Console(stderr=True)
-EXIT_USAGE = 2
 
 
 @click.group(help="Comptes utilisateurs (création, jetons d'API).")
 def user() -> None:
     pass
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(user)
+    cli.add_command(check)
 
 
 KINDS = (

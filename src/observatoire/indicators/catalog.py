@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from observatoire.errors import UserError
+
 AGGREGATIONS = {
     "sum",
     "ratio",
@@ -21,7 +23,7 @@ ABSENT = {"zero", "secret", "missing"}
 DIFFUSIONS = {"public", "partenaires", "restreint"}
 
 
-class CatalogError(ValueError):
+class CatalogError(UserError, ValueError):
     pass
 
 

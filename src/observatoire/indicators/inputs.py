@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from observatoire.indicators.catalog import Component, Records
+from observatoire.sql import identifier, literal
 from observatoire.territories import vintages
 from observatoire.territories.referential import COG_YEAR, Referential
 from observatoire.warehouse.store import StoredImport
@@ -34,7 +35,7 @@ DROM = ("971", "972", "973", "974", "976")
 def out_list(outside: tuple[str, ...]) -> str:
     """Départements a France total may leave out when the source does not cover them:
     the DROM, plus those the producer never covers (DVF: Alsace-Moselle, livre foncier)."""
-    return ", ".join(f"'{d}'" for d in sorted({*DROM, *outside}))
+    return ", ".join(literal(d) for d in sorted({*DROM, *outside}))
 
 
 def load_referential(con: duckdb.DuckDBPyConnection, ref: Referential) -> None:
@@ -57,12 +58,12 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
     record_parts: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for i, imp in enumerate(imports):
         alias = f"w{i}"
-        con.execute(f"ATTACH '{imp.path}' AS {alias} (READ_ONLY)")
+        con.execute(f"ATTACH {literal(imp.path)} AS {alias} (READ_ONLY)")
         prov = imp.provenance
         meta = (
-            f"'{imp.source}' AS source, {imp.millesime} AS millesime, "
+            f"{literal(imp.source)} AS source, {int(imp.millesime)} AS millesime, "
             f"{prov.get('geo_vintage') or 'NULL'}::INTEGER AS geo_vintage, "
-            f"'{prov.get('imported_at')}' AS imported_at"
+            f"{literal(str(prov.get('imported_at')))} AS imported_at"
         )
         if "observations" in imp.tables:
             obs_parts.append(
@@ -86,9 +87,9 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
         )
     for (source, table), parts in record_parts.items():
         union = " UNION ALL ".join(
-            f"SELECT {meta}, * FROM {alias}.{table}" for alias, meta in parts
+            f"SELECT {meta}, * FROM {alias}.{identifier(table)}" for alias, meta in parts
         )
-        con.execute(f'CREATE VIEW "rec_{source}_{table}" AS {union}')
+        con.execute(f"CREATE VIEW {identifier(f'rec_{source}_{table}')} AS {union}")
 
 
 def unknown_record_codes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -103,17 +104,19 @@ def unknown_record_codes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ]
     out = {}
     for name in views:
-        if "code_commune" not in [c[0] for c in con.execute(f'DESCRIBE "{name}"').fetchall()]:
+        if "code_commune" not in [
+            c[0] for c in con.execute(f"DESCRIBE {identifier(name)}").fetchall()
+        ]:
             continue
         gvs = [
             int(r[0])
             for r in con.execute(
-                f'SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM "{name}"'
+                f"SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM {identifier(name)}"
             ).fetchall()
         ]
         _passage(con, gvs)
         row = con.execute(
-            f"""SELECT count(*) FROM "{name}" r WHERE NOT EXISTS (
+            f"""SELECT count(*) FROM {identifier(name)} r WHERE NOT EXISTS (
                 SELECT 1 FROM passage p WHERE p.geo_vintage = coalesce(r.geo_vintage, {COG_YEAR})
                 AND p.old_code = r.code_commune)"""
         ).fetchone()
@@ -144,7 +147,7 @@ def commune_component(
 
 
 def raw_commune_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
-    variables = ", ".join(f"'{v}'" for v in comp.variables)
+    variables = ", ".join(literal(v) for v in comp.variables)
     n = len(comp.variables)
     return con.execute(
         f"""
@@ -188,7 +191,7 @@ def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
 
 def supra_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
     """Values the producer publishes above the commune (level, code, year, value...)."""
-    variables = ", ".join(f"'{v}'" for v in comp.variables)
+    variables = ", ".join(literal(v) for v in comp.variables)
     n = len(comp.variables)
     return con.execute(
         f"""
@@ -215,16 +218,16 @@ def records_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:
     gvs = [
         int(r[0])
         for r in con.execute(
-            f'SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM "{name}"'
+            f"SELECT DISTINCT coalesce(geo_vintage, {COG_YEAR}) FROM {identifier(name)}"
         ).fetchall()
     ]
     _passage(con, gvs)
     # A record (one sale) cannot be split: it follows the main successor of its commune.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP VIEW "{name}_cog" AS
+        CREATE OR REPLACE TEMP VIEW {identifier(f"{name}_cog")} AS
         SELECT r.*, p.new_code AS commune, p.estimated AS estimated_code
-        FROM "{name}" r
+        FROM {identifier(name)} r
         JOIN (SELECT * FROM passage
               QUALIFY row_number() OVER (PARTITION BY geo_vintage, old_code
                                          ORDER BY weight DESC, new_code) = 1) p

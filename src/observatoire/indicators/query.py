@@ -8,13 +8,14 @@ from typing import Any
 import duckdb
 
 from observatoire import sources
+from observatoire.errors import UserError
 from observatoire.indicators.catalog import Indicator, get
 from observatoire.settings import Settings
 from observatoire.territories import Level, Territory
 from observatoire.territories.referential import Referential
 
 
-class QueryError(RuntimeError):
+class QueryError(UserError, RuntimeError):
     """The cube cannot answer (not built yet...). Message in French."""
 
 

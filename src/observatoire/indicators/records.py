@@ -11,6 +11,7 @@ import polars as pl
 
 from observatoire.indicators.catalog import Recipe
 from observatoire.indicators.inputs import out_list, records_view
+from observatoire.sql import identifier
 
 
 def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame:
@@ -27,7 +28,7 @@ def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame
     }[recipe.aggregation]
     return con.execute(
         f"""
-        WITH r AS (SELECT * FROM "{view}"),
+        WITH r AS (SELECT * FROM {identifier(view)}),
         years AS (SELECT DISTINCT year FROM r),
         cov AS (SELECT DISTINCT r.year, k.dep FROM r JOIN communes k USING (commune)),
         terr_cov AS (

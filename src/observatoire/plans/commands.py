@@ -1,42 +1,30 @@
-"""`observatoire plans ...`: import / export plan workbooks (French messages)."""
+"""`observatoire plans ...`: import / export plan workbooks (French messages).
+
+The CLI registers the group through `register_commands` and runs every command inside
+its error wrapper: this module never imports the CLI."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
+from rich.console import Console
 from rich.markup import escape
 
+from observatoire.errors import EXIT_INPUT, UserError
 from observatoire.settings import Settings
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(func: F) -> F:
-    """The CLI's `friendly` (French errors, never a traceback), looked up when called:
-    observatoire.cli imports this module."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from observatoire.cli import friendly as cli_friendly
-
-        return cli_friendly(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _start(settings: Settings) -> None:
-    from observatoire.web import start
-
-    start(settings)
+console = Console()
+err = Console(stderr=True)
 
 
 @click.group(help="Plans (PLH, PDH, PD2H...) : import et export des classeurs Excel.")
 def plans() -> None:
     pass
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(plans)
 
 
 @plans.command(
@@ -46,11 +34,10 @@ def plans() -> None:
 )
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
-@friendly
 def import_cmd(settings: Settings, path: Path) -> None:
-    from observatoire.cli import EXIT_INPUT, console, err
+    from observatoire.web import start
 
-    _start(settings)
+    start(settings)
     from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
 
     with console.status(f"Contrôle de {path.name}..."):
@@ -85,35 +72,29 @@ def import_cmd(settings: Settings, path: Path) -> None:
 @click.argument("plan_id", type=int)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
-@friendly
 def export_cmd(settings: Settings, plan_id: int, path: Path) -> None:
-    from observatoire.cli import EXIT_USAGE, console, err
+    from observatoire.web import start
 
-    _start(settings)
+    start(settings)
     from observatoire.plans.models import Plan
     from observatoire.plans.workbook import export_workbook
 
     plan = Plan.objects.filter(pk=plan_id).first()
     if plan is None:
-        err.print(
-            f"[bold red]Erreur :[/] aucun plan n° {plan_id} (liste : « observatoire plans list »).",
-            highlight=False,
-        )
-        raise click.exceptions.Exit(EXIT_USAGE)
+        raise UserError(f"aucun plan n° {plan_id} (liste : « observatoire plans list »).")
     path.write_bytes(export_workbook(plan))
     console.print(f"[green]Exporté[/] : {escape(plan.title)} → {path}", highlight=False)
 
 
 @plans.command("list", help="Lister les plans enregistrés.")
 @click.pass_obj
-@friendly
 def list_cmd(settings: Settings) -> None:
     from django.db.models import Count
     from rich.table import Table
 
-    from observatoire.cli import console
+    from observatoire.web import start
 
-    _start(settings)
+    start(settings)
     from observatoire.plans.models import Plan
 
     found = Plan.objects.annotate(n_actions=Count("actions")).order_by("type", "territory")

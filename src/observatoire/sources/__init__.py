@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from observatoire.errors import UnknownSourceError
 from observatoire.sources.base import Batch, Problem, SourceError, SourceInfo
 
 _MODULES = {
@@ -23,12 +24,14 @@ def names() -> list[str]:
 
 
 def get(name: str) -> SourceInfo:
-    """The source declared under `name`; KeyError with a French message otherwise."""
+    """The source declared under `name`; UnknownSourceError (French message) otherwise."""
     if name not in _MODULES:
-        raise KeyError(f"Source « {name} » inconnue. Sources disponibles : {', '.join(_MODULES)}.")
+        raise UnknownSourceError(
+            f"Source « {name} » inconnue. Sources disponibles : {', '.join(_MODULES)}."
+        )
     module = importlib.import_module(f"observatoire.sources.{_MODULES[name]}")
     info: SourceInfo = module.SOURCE
     return info
 
 
-__all__ = ["Batch", "Problem", "SourceError", "SourceInfo", "get", "names"]
+__all__ = ["Batch", "Problem", "SourceError", "SourceInfo", "UnknownSourceError", "get", "names"]

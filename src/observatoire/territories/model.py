@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from observatoire.errors import UserError
 
-class TerritoryError(ValueError):
+
+class TerritoryError(UserError, ValueError):
     """A territory identifier that cannot be parsed or is not in the referential."""
 
 

@@ -16,6 +16,7 @@ import polars as pl
 from observatoire import sources
 from observatoire.settings import Settings
 from observatoire.sources.base import Problem, SourceError
+from observatoire.sql import identifier
 from observatoire.warehouse.store import PROVENANCE_TABLE, promote, slice_path, staging
 
 
@@ -51,7 +52,7 @@ def import_file(
         for name, table in batch.tables.items():
             if isinstance(table, pl.DataFrame):
                 con.register("_incoming", table)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _incoming')
+                con.execute(f"CREATE TABLE {identifier(name)} AS SELECT * FROM _incoming")
                 con.unregister("_incoming")
             else:
                 table.create(name)

@@ -1,0 +1,188 @@
+"""The data core's commands: import, build, value, indicators, sources, groupings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from observatoire.cli.console import console
+from observatoire.errors import EXIT_INPUT
+from observatoire.settings import Settings
+
+if TYPE_CHECKING:
+    from observatoire.indicators.cube import BuildSummary
+
+
+@click.command("import", help="Valider puis charger un fichier d'une source nationale.")
+@click.argument("source")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--millesime", type=int, default=None, help="Millésime, s'il ne se lit pas dans le fichier."
+)
+@click.pass_obj
+def import_cmd(settings: Settings, source: str, path: Path, millesime: int | None) -> None:
+    from observatoire.warehouse.imports import import_file
+
+    with console.status(f"Validation de {path.name}..."):
+        result = import_file(settings, source, path, millesime)
+    verb = "remplace l'import précédent" if result.replaced else "nouvel import"
+    console.print(
+        f"[green]Importé[/] : {result.source} millésime {result.millesime} ({result.part}), "
+        f"{result.rows} lignes lues — {verb}.",
+        highlight=False,
+    )
+    for note in result.notes:
+        console.print(f"  • {note}", highlight=False)
+    console.print("Lancez « observatoire build » pour recalculer les indicateurs.")
+
+
+def build_cube(settings: Settings) -> BuildSummary:
+    """The cube rebuilt under a progress bar (build and demo)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from observatoire.indicators import cube
+    from observatoire.indicators.catalog import catalog
+
+    with Progress(
+        TextColumn("[bold]Calcul des indicateurs[/]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} {task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(catalog()))
+
+        def step(code: str) -> None:
+            progress.update(task, advance=1, description=code)
+
+        return cube.build(settings, progress=step)
+
+
+@click.command(help="Calculer le cube d'indicateurs à toutes les échelles (remplacé d'un bloc).")
+@click.pass_obj
+def build(settings: Settings) -> None:
+    summary = build_cube(settings)
+    console.print(
+        f"[green]Cube construit[/] : {summary.rows} valeurs, {len(summary.by_indicator)} indicateurs "
+        f"calculés à partir de {summary.imports} imports.",
+        highlight=False,
+    )
+    if summary.not_loaded:
+        console.print("Source non chargée pour : " + ", ".join(summary.not_loaded), highlight=False)
+    for warning in summary.warnings:
+        console.print(f"[yellow]Attention[/] : {warning}", highlight=False)
+
+
+@click.command(
+    help="Afficher la valeur d'un indicateur pour un territoire (ex. COM:62498, EPCI:246200364, DEP:62, FR)."
+)
+@click.argument("indicator")
+@click.argument("territory")
+@click.option(
+    "--year", type=int, default=None, help="Année des données (défaut : la plus récente)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Format de sortie."
+)
+@click.pass_obj
+def value(settings: Settings, indicator: str, territory: str, year: int | None, fmt: str) -> None:
+    from observatoire.indicators.catalog import get
+    from observatoire.indicators.cube import referential_for
+    from observatoire.indicators.query import Cube
+    from observatoire.territories import Territory
+
+    get(indicator)
+    ref = referential_for(settings)
+    t = ref.check(Territory.parse(territory))
+    with Cube(settings, ref) as cube:
+        v = cube.value(indicator, t, year)
+    if fmt == "json":
+        click.echo(json.dumps(v.as_dict(), ensure_ascii=False))
+    else:
+        year_text = v.year if v.year is not None else "—"
+        console.print(
+            f"{v.indicator.label} — {v.name} ({t.id}), {year_text} : [bold]{v.formatted()}[/]",
+            highlight=False,
+        )
+        if v.source:
+            console.print(
+                f"Source : {v.source_detail}, millésime {v.millesime}"
+                + (f", géographie COG {v.geo_vintage}" if v.geo_vintage else ""),
+                highlight=False,
+            )
+        if v.note:
+            console.print(f"Note : {v.note}", highlight=False)
+    if v.status == "missing":
+        sys.exit(EXIT_INPUT)
+
+
+@click.command(help="Lister le catalogue des indicateurs.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def indicators(fmt: str) -> None:
+    from rich.table import Table
+
+    from observatoire.indicators.catalog import catalog
+
+    items = list(catalog().values())
+    if fmt == "json":
+        click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
+        return
+    table = Table(title="Catalogue des indicateurs")
+    for col in ("Code", "Libellé", "Unité", "Agrégation", "Sources"):
+        table.add_column(col)
+    for i in items:
+        table.add_row(i.code, i.label, i.unit, i.aggregation, ", ".join(i.sources))
+    console.print(table)
+
+
+@click.command(
+    "sources", help="Lister les sources nationales et les imports de ce dossier de données."
+)
+@click.pass_obj
+def sources_cmd(settings: Settings) -> None:
+    from observatoire import sources
+    from observatoire.warehouse.store import list_imports
+
+    imported = list_imports(settings.warehouse_dir)
+    for name in sources.names():
+        info = sources.get(name)
+        console.print(f"[bold]{name}[/] — {info.label} ({info.producer})", highlight=False)
+        mine = [i for i in imported if i.source == name]
+        if not mine:
+            console.print("    source non chargée", highlight=False)
+        for i in mine:
+            p = i.provenance
+            console.print(
+                f"    millésime {i.millesime}, partie {i.part} : {p['file_name']}, "
+                f"{p['row_count']} lignes, sha256 {str(p['sha256'])[:16]}…, importé le "
+                f"{p['imported_at']}, géographie COG {p['geo_vintage'] or 'inconnue'}",
+                highlight=False,
+            )
+
+
+@click.group(help="Regroupements de communes (SCOT, secteurs PLH, secteurs PDH...).")
+def groupings() -> None:
+    pass
+
+
+@groupings.command("import", help="Remplacer les regroupements par ceux d'un fichier CSV.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def groupings_import(settings: Settings, path: Path) -> None:
+    from observatoire.territories.groupings import load_groupings, save_groupings
+
+    found = load_groupings(path)
+    save_groupings(found, settings.groupings_path)
+    console.print(
+        f"[green]{len(found)} regroupement(s) enregistrés.[/] Relancez « observatoire build »."
+    )
+
+
+def register_commands(cli: click.Group) -> None:
+    for command in (import_cmd, build, value, indicators, sources_cmd, groupings):
+        cli.add_command(command)
