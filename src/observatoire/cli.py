@@ -26,6 +26,7 @@ from observatoire.indicators.query import Cube, QueryError
 from observatoire.plans import commands as plans_commands
 from observatoire.settings import Settings
 from observatoire.sources.base import SourceError
+from observatoire.status import Status
 from observatoire.territories import Territory, TerritoryError
 from observatoire.territories.groupings import GroupingError, load_groupings, save_groupings
 from observatoire.warehouse.imports import import_file
@@ -188,7 +189,7 @@ def value(settings: Settings, indicator: str, territory: str, year: int | None, 
             )
         if v.note:
             console.print(f"Note : {v.note}", highlight=False)
-    if v.status == "missing":
+    if v.status == Status.MISSING:
         sys.exit(EXIT_INPUT)
 
 

@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from observatoire.status import Status
+
 AGGREGATIONS = {
     "sum",
     "ratio",
@@ -17,7 +19,8 @@ AGGREGATIONS = {
     "count_records",
     "published",
 }
-ABSENT = {"zero", "secret", "missing"}
+# A commune absent from the file counts as 0, or takes this status.
+ABSENT = {"zero", Status.SECRET, Status.MISSING}
 DIFFUSIONS = {"public", "partenaires", "restreint"}
 
 
@@ -48,7 +51,7 @@ class Records:
 @dataclass(frozen=True)
 class Recipe:
     aggregation: str
-    absent: str = "missing"
+    absent: str = Status.MISSING
     value: Component | None = None  # sum, published, weighted_mean (the mean)
     numerator: Component | None = None
     denominator: Component | None = None
@@ -130,7 +133,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
     aggregation = raw.get("aggregation", default_aggregation)
     if aggregation not in AGGREGATIONS:
         raise CatalogError(f"{code} : agrégation « {aggregation} » inconnue.")
-    absent = raw.get("absent", "missing")
+    absent = raw.get("absent", Status.MISSING)
     if absent not in ABSENT:
         raise CatalogError(f"{code} : valeur « absent = {absent} » inconnue.")
     records = raw.get("records")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from observatoire.plans.models import Objective, Operation, Plan, Product
+from observatoire.status import VISIBLE
 from observatoire.territories import Level, Territory
 
 PRODUCTS: tuple[str, ...] = tuple(str(p) for p in Product.values)
@@ -125,7 +126,7 @@ def _sitadel(
                 v = cube.value(plan.realisations, t, year=year)
             except QueryError:
                 continue
-            known = v.value is not None and v.status in ("ok", "estimated")
+            known = v.value is not None and v.status in VISIBLE
             out[(cid, year)] = round(v.value) if known and v.value is not None else None
     return out
 

@@ -24,6 +24,7 @@ import pandera.polars as pa
 import polars as pl
 
 from observatoire.problems import Problem, render
+from observatoire.status import OBSERVED, Status
 
 LINE = "_line"
 """Column added to every raw frame: the physical line of the record in the file (1-based)."""
@@ -36,7 +37,6 @@ OBSERVATION_COLUMNS = {
     "value": pl.Float64,  # null when secret or missing
     "status": pl.Utf8,  # ok | secret | missing | estimated
 }
-STATUSES = ("ok", "secret", "missing", "estimated")
 
 
 class SourceError(Exception):
@@ -344,7 +344,7 @@ def check_unique(frame: pl.DataFrame, keys: Sequence[str], file: str) -> None:
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise a frame to the observation contract (types, column order, status check)."""
     frame = rows.select([pl.col(name).cast(dtype) for name, dtype in OBSERVATION_COLUMNS.items()])
-    bad = frame.filter(~pl.col("status").is_in(list(STATUSES)))
+    bad = frame.filter(~pl.col("status").is_in(list(OBSERVED)))
     if bad.height:
         raise ValueError(f"statut inconnu : {bad['status'][0]}")
     return frame
@@ -371,10 +371,10 @@ def melt_values(
         value = pl.col(column).cast(pl.Float64)
         status = (
             pl.when(secret)
-            .then(pl.lit("secret"))
+            .then(pl.lit(Status.SECRET))
             .when(value.is_null())
-            .then(pl.lit("missing"))
-            .otherwise(pl.lit("ok"))
+            .then(pl.lit(Status.MISSING))
+            .otherwise(pl.lit(Status.OK))
         )
         parts.append(
             typed.select(

@@ -28,6 +28,7 @@ from observatoire.sources.base import (
     observations,
     parse,
 )
+from observatoire.status import Status
 
 LEVELS = {
     "Communes": "COM",
@@ -197,7 +198,7 @@ def check_values(long: pl.DataFrame, file: str) -> None:
 
 
 def _status(value: pl.Expr) -> pl.Expr:
-    return pl.when(value.is_null()).then(pl.lit("missing")).otherwise(pl.lit("ok"))
+    return pl.when(value.is_null()).then(pl.lit(Status.MISSING)).otherwise(pl.lit(Status.OK))
 
 
 def _year_column(columns: list[str], pattern: str, file: str, what: str) -> int:
