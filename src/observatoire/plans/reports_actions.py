@@ -21,11 +21,11 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
+from observatoire.ratio import ratio
 from observatoire.territories import Territory, TerritoryError
 
 STATUS_LABELS = dict(ActionStatus.choices)
 MILESTONE_LABELS = dict(MilestoneStatus.choices)
-OPEN_MILESTONE = (MilestoneStatus.A_VENIR, MilestoneStatus.EN_COURS)
 IMPORT_COMMENT = "Import du classeur"
 
 
@@ -44,12 +44,6 @@ def budget(lines: Iterable[BudgetLine]) -> dict[str, float | None]:
     return out
 
 
-def ratio(part: float | int | None, whole: float | int | None) -> float | None:
-    if part is None or not whole:
-        return None
-    return part / whole
-
-
 def status_at(action: Action, history: list[StatusChange], at: date) -> str:
     """The action's status on `at`, from its dated history. A status stated by a workbook
     import restates the plan document: it counts from the plan's start. Without any
@@ -62,15 +56,6 @@ def status_at(action: Action, history: list[StatusChange], at: date) -> str:
         c for c in history if (start if c.comment.startswith(IMPORT_COMMENT) else c.at.date()) <= at
     ]
     return str(known[-1].status) if known else str(ActionStatus.A_LANCER)
-
-
-def late_at(m: Milestone, at: date) -> bool:
-    """Due before `at` and, on that day, neither reached nor abandoned."""
-    if m.due_date is None or m.due_date >= at:
-        return False
-    if m.status in OPEN_MILESTONE:
-        return True
-    return m.status == MilestoneStatus.ATTEINT and m.done_on is not None and m.done_on > at
 
 
 def pilots(action: Action) -> list[str]:
@@ -95,7 +80,7 @@ def actions_block(plan: Plan, year: int, at: date) -> dict[str, Any]:
         .select_related("action")
         .order_by("due_date", "action__position", "position", "id")
     )
-    late = [m for m in milestones if late_at(m, at)]
+    late = [m for m in milestones if m.is_late(at)]
     orientations = []
     for o in plan.orientations.all():
         members = [a for a in actions if a.orientation_id == o.pk]

@@ -8,6 +8,7 @@ from typing import Any
 
 from observatoire.plans import reports, reports_actions, reports_production
 from observatoire.plans.models import Action, ActionIndicator, ActorRole, Plan
+from observatoire.ratio import ratio
 from observatoire.territories import Territory
 
 
@@ -86,7 +87,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
                 "prevu": reports_actions.money(b.prevu),
                 "engage": reports_actions.money(b.engage),
                 "realise": reports_actions.money(b.realise),
-                "consumption": reports_actions.ratio(
+                "consumption": ratio(
                     reports_actions.money(b.realise), reports_actions.money(b.prevu)
                 ),
                 "comment": b.comment,
@@ -95,7 +96,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
         ],
         "budget_total": {
             **total,
-            "consumption": reports_actions.ratio(total["realise"], total["prevu"]),
+            "consumption": ratio(total["realise"], total["prevu"]),
         },
         "children": [
             {
@@ -113,7 +114,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
                 "due_date": m.due_date.isoformat() if m.due_date else None,
                 "status": reports_actions.MILESTONE_LABELS.get(m.status, m.status),
                 "done_on": m.done_on.isoformat() if m.done_on else None,
-                "late": reports_actions.late_at(m, today),
+                "late": m.is_late(today),
             }
             for m in action.milestones.all()
         ],

@@ -9,13 +9,14 @@ from typing import Any
 
 from observatoire.plans import progress
 from observatoire.plans.models import Plan, Product
+from observatoire.ratio import ratio
 from observatoire.territories import Territory
 
 PRODUCT_LABELS = dict(Product.choices)
 
 
 def _figures(objective: int | None, realised: int | None) -> dict[str, Any]:
-    r = progress.rate(realised, objective)
+    r = ratio(realised, objective)
     return {
         "objective": objective,
         "realised": realised,
