@@ -8,11 +8,12 @@ from typing import Any
 
 from observatoire.plans import reports, reports_actions, reports_production
 from observatoire.plans.models import Action, ActionIndicator, ActorRole, Plan
+from observatoire.plans.payloads import ActionFiche, CommuneFiche, IndicatorSeries, SeriesValue
 from observatoire.ratio import ratio
 from observatoire.territories import Territory
 
 
-def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> dict[str, Any]:
+def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> CommuneFiche:
     today = today or date.today()
     return {
         "plan": reports.plan_header(plan),
@@ -21,14 +22,14 @@ def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> 
     }
 
 
-def _indicator_series(ind: ActionIndicator, plan: Plan) -> dict[str, Any]:
+def _indicator_series(ind: ActionIndicator, plan: Plan) -> IndicatorSeries:
     """Values over the plan's years (and the year before, the starting point)."""
     years = range(plan.start_year - 1, plan.end_year + 1)
     if not ind.indicator_code:
         current: dict[int, Any] = {}
         for e in ind.entries.all():  # by year then entry time: the last one wins
             current[e.year] = e
-        values = [
+        values: list[SeriesValue] = [
             {
                 "year": y,
                 "text": reports_actions.manual_value(ind, y)["text"],
@@ -50,7 +51,7 @@ def _indicator_series(ind: ActionIndicator, plan: Plan) -> dict[str, Any]:
     return {"values": values, "note": note if not values else ""}
 
 
-def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
+def action_fiche(action: Action, today: date | None = None) -> ActionFiche:
     today = today or date.today()
     plan = action.plan
     lines = list(action.budget.all())
