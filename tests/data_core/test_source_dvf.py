@@ -190,7 +190,7 @@ def test_happy_path_is_a_single_scan(monkeypatch: pytest.MonkeyPatch, fixtures: 
     def slow_pass(*_: object) -> list[object]:
         raise AssertionError("the line-by-line pass ran on a valid file")
 
-    monkeypatch.setattr(dvf, "_locate_problems", slow_pass)
+    monkeypatch.setattr(dvf, "locate_problems", slow_pass)
     assert list(sales(READ(fixtures / REAL))) == ["2024-4"]
 
 

@@ -307,6 +307,7 @@ def test_objectives_grid_flags_the_commune_behind(client, sample) -> None:  # ty
     assert text(block(html, 'data-total="retard">', "</span>")).strip() == "1"
     assert "Données de démonstration" in html and "démonstration</span>" in lievin
     assert "data-objectives-map=" in html
+    assert 'src="/static/web/map.js"' in html  # the one MapLibre map, shared with the portal
     only_behind = page(client, f"/plans/{plan.pk}/objectifs/?annee=2021&retard=1")
     assert f'data-commune="{LIEVIN}"' in only_behind
     assert f'data-commune="{LENS}"' not in only_behind

@@ -103,6 +103,35 @@ def test_year_in_progress_is_provisional(plan: Any) -> None:
     assert [m["label"] for m in b["late_milestones"]] == ["Convention avec les bailleurs"]
 
 
+def test_plan_pages_and_bilan_agree_on_late_milestones(plan: Any) -> None:
+    """A milestone due in June 2024 but reached only in February 2025 was late at the end
+    of 2024: the plan pages and the bilan give the same answer at the same date (the
+    pages used to call it on time once reached, whatever the date)."""
+    from observatoire.plans import followup, reports
+    from observatoire.plans.models import Milestone
+
+    action = plan.actions.get(number="1-1")
+    Milestone.objects.create(
+        action=action,
+        label="Charte de peuplement",
+        due="T2 2024",
+        due_date=date(2024, 6, 30),
+        status="atteint",
+        done_on=date(2025, 2, 1),
+    )
+    end_2024 = date(2024, 12, 31)
+    bilan = reports.bilan_payload(plan, 2024, today=date(2026, 3, 1))
+    late_in_bilan = [m["label"] for m in bilan["late_milestones"]]
+    late_on_page = [m.label for m in followup.late_milestones(plan, end_2024)]
+    assert late_in_bilan == late_on_page
+    assert late_on_page == ["Convention avec les bailleurs", "Charte de peuplement"]
+    assert sum(o.late for o in followup.orientations(plan, end_2024)) == 2
+    # Once reached, it is no longer late.
+    assert [m.label for m in followup.late_milestones(plan, date(2025, 3, 1))] == [
+        "Convention avec les bailleurs"
+    ]
+
+
 def test_bilan_page(client: Any, plan: Any) -> None:
     response = client.get(f"/plans/{plan.pk}/bilan/2024/")
     assert response.status_code == 200

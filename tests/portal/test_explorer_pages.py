@@ -68,6 +68,12 @@ def test_explorer_maps_the_36_communes_of_lens_lievin(client) -> None:  # type: 
         assert f'href="{map_url.replace("&", "&amp;")}&amp;format={fmt}" download' in html
     assert "/static/vendor/maplibre-gl/maplibre-gl.js" in _scripts(html)
     assert "/static/portal/choropleth.js" in _scripts(html)
+    # The one MapLibre map shared with the plans' objectives map, after MapLibre itself.
+    scripts = _scripts(html)
+    shared = "/static/web/map.js"
+    assert scripts.index("/static/vendor/maplibre-gl/maplibre-gl.js") < scripts.index(shared)
+    assert scripts.index(shared) < scripts.index("/static/portal/choropleth.js")
+    assert client.get(shared).status_code == 200
     assert '<link rel="stylesheet" href="/static/vendor/maplibre-gl/maplibre-gl.css">' in html
     _assert_csp_friendly(html)
 

@@ -185,6 +185,8 @@ def test_gunicorn_serves_portrait_api_and_static(
     assert (prod_dir / "static" / css.removeprefix("/static/")).is_file()
     status, headers, _ = _request(port, css)
     assert status == 200 and headers["Content-Type"].startswith("text/css")
+    # ... and the assets shared by the apps (web/static), not owned by any app.
+    assert (prod_dir / "static" / "web" / "map.js").is_file()
 
     assert log.read_text().count("Booting worker") == 2
 

@@ -12,6 +12,7 @@ import click
 from observatoire.cli.console import console
 from observatoire.errors import EXIT_INPUT
 from observatoire.settings import Settings
+from observatoire.status import Status
 
 if TYPE_CHECKING:
     from observatoire.indicators.cube import BuildSummary
@@ -117,7 +118,7 @@ def value(settings: Settings, indicator: str, territory: str, year: int | None, 
             )
         if v.note:
             console.print(f"Note : {v.note}", highlight=False)
-    if v.status == "missing":
+    if v.status == Status.MISSING:
         sys.exit(EXIT_INPUT)
 
 

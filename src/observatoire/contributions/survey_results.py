@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from observatoire.contributions.models import Question, Response, ResponseItem, Survey
+from observatoire.ratio import ratio
 
 
 @dataclass
@@ -44,7 +45,7 @@ def results(survey: Survey) -> tuple[int, list[QuestionResult]]:
 
 
 def _shares(counts: list[tuple[str, int]], total: int) -> list[tuple[str, int, float]]:
-    return [(label, n, (n / total) if total else 0.0) for label, n in counts]
+    return [(label, n, ratio(n, total) or 0.0) for label, n in counts]
 
 
 def save_answers(

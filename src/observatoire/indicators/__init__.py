@@ -1,0 +1,3 @@
+from observatoire.status import Status
+
+__all__ = ["Status"]

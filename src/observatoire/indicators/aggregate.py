@@ -26,6 +26,7 @@ from observatoire.indicators.inputs import (
     supra_component,
 )
 from observatoire.indicators.records import from_records
+from observatoire.status import WORST_FIRST, Status
 from observatoire.territories import vintages
 
 
@@ -59,7 +60,7 @@ def summed(
         return pl.DataFrame()
     _register(con, "_years", pl.DataFrame({"year": sorted(years)}, schema={"year": pl.Int32}))
     zero = "0.0" if absent == "zero" else "NULL"
-    absent_status = "ok" if absent == "zero" else absent
+    absent_status = Status.OK if absent == "zero" else Status(absent)
     agg = con.execute(
         f"""
         WITH cov AS (SELECT DISTINCT c.year, k.dep FROM _com c JOIN communes k USING (commune)),
@@ -109,7 +110,7 @@ def summed(
     if supra.height:
         # Where communes cannot give the parent, the producer's own figure can.
         agg = agg.join(supra, on=["level", "code", "year"], how="left", suffix="_pub")
-        use_pub = (pl.col("status") == "unavailable") & pl.col("status_pub").is_not_null()
+        use_pub = (pl.col("status") == Status.UNAVAILABLE) & pl.col("status_pub").is_not_null()
         agg = agg.with_columns(
             pl.when(use_pub).then(pl.col("value_pub")).otherwise(pl.col("value")).alias("value"),
             pl.when(use_pub).then(pl.col("status_pub")).otherwise(pl.col("status")).alias("status"),
@@ -134,7 +135,7 @@ def _exact_split_parents(
 ) -> pl.DataFrame:
     """A commune split since the source's COG is apportioned by population (estimated),
     but a parent holding every piece of it has the exact total: it is not estimated."""
-    if not agg.height or not (agg["status"] == "estimated").any():
+    if not agg.height or not (agg["status"] == Status.ESTIMATED).any():
         return agg
     splits = [
         vintages.passage(int(gv)).filter(pl.col("estimated")).with_columns(pl.lit(gv).alias("gv"))
@@ -166,14 +167,14 @@ def _exact_split_parents(
         WHERE i.n < t.n
         """
     ).pl()
-    exact = (pl.col("status") == "estimated") & (pl.col("level") != "COM")
+    exact = (pl.col("status") == Status.ESTIMATED) & (pl.col("level") != "COM")
     if partial.height:
         agg = agg.join(
             partial.with_columns(pl.lit(True).alias("_partial")), on=["level", "code"], how="left"
         )
         exact = exact & pl.col("_partial").is_null()
     return agg.with_columns(
-        pl.when(exact).then(pl.lit("ok")).otherwise(pl.col("status")).alias("status")
+        pl.when(exact).then(pl.lit(Status.OK)).otherwise(pl.col("status")).alias("status")
     ).drop("_partial", strict=False)
 
 
@@ -218,18 +219,18 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
 def _combine(a: pl.DataFrame, b: pl.DataFrame, factor: float, note_den: str) -> pl.DataFrame:
     """a / b for ratios and weighted means (b = denominator or weight)."""
     j = a.join(b, on=["level", "code", "year"], how="left", suffix="_d")
-    order = list(vintages.STATUS_ORDER)
+    order = list(WORST_FIRST)
     rank = list(range(len(order)))
     # A missing denominator (no row at all) counts as "missing".
     worst = pl.min_horizontal(
-        pl.col("status").replace_strict(order, rank, default=order.index("missing")),
-        pl.col("status_d").replace_strict(order, rank, default=order.index("missing")),
+        pl.col("status").replace_strict(order, rank, default=order.index(Status.MISSING)),
+        pl.col("status_d").replace_strict(order, rank, default=order.index(Status.MISSING)),
     )
     value = pl.when(pl.col("value_d") > 0).then(factor * pl.col("value") / pl.col("value_d"))
     status = worst.replace_strict(rank, order)
     status = (
-        pl.when((status == "ok") | (status == "estimated"))
-        .then(pl.when(pl.col("value_d") > 0).then(status).otherwise(pl.lit("missing")))
+        pl.when((status == Status.OK) | (status == Status.ESTIMATED))
+        .then(pl.when(pl.col("value_d") > 0).then(status).otherwise(pl.lit(Status.MISSING)))
         .otherwise(status)
     )
     return j.select(
@@ -285,7 +286,7 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
         .alias("value"),
         pl.when(pl.col("value") == 0)
         .then(pl.col("status"))
-        .otherwise(pl.coalesce("vs", pl.lit("missing")))
+        .otherwise(pl.coalesce("vs", pl.lit(Status.MISSING)))
         .alias("status"),
     ).drop("v", "vs")
     num = summed(

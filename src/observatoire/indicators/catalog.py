@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from observatoire.errors import UserError
+from observatoire.status import Status
 
 AGGREGATIONS = {
     "sum",
@@ -19,7 +20,8 @@ AGGREGATIONS = {
     "count_records",
     "published",
 }
-ABSENT = {"zero", "secret", "missing"}
+# A commune absent from the file counts as 0, or takes this status.
+ABSENT = {"zero", Status.SECRET, Status.MISSING}
 DIFFUSIONS = {"public", "partenaires", "restreint"}
 
 
@@ -50,7 +52,7 @@ class Records:
 @dataclass(frozen=True)
 class Recipe:
     aggregation: str
-    absent: str = "missing"
+    absent: str = Status.MISSING
     value: Component | None = None  # sum, published, weighted_mean (the mean)
     numerator: Component | None = None
     denominator: Component | None = None
@@ -132,7 +134,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
     aggregation = raw.get("aggregation", default_aggregation)
     if aggregation not in AGGREGATIONS:
         raise CatalogError(f"{code} : agrégation « {aggregation} » inconnue.")
-    absent = raw.get("absent", "missing")
+    absent = raw.get("absent", Status.MISSING)
     if absent not in ABSENT:
         raise CatalogError(f"{code} : valeur « absent = {absent} » inconnue.")
     records = raw.get("records")

@@ -25,6 +25,7 @@ from observatoire.indicators.aggregate import evaluate
 from observatoire.indicators.catalog import Indicator, Recipe, catalog
 from observatoire.indicators.inputs import attach, load_referential, unknown_record_codes
 from observatoire.settings import Settings
+from observatoire.status import VISIBLE, Status
 from observatoire.territories.groupings import load_groupings
 from observatoire.territories.referential import COG_YEAR, Referential, national
 from observatoire.warehouse.store import list_imports, promote, staging
@@ -79,7 +80,7 @@ def _indicator_rows(
     if not parts:
         return pl.DataFrame()
     allrows = pl.concat(parts, how="diagonal_relaxed")
-    usable = pl.col("status").is_in(["ok", "estimated", "secret"])
+    usable = pl.col("status").is_in([*VISIBLE, Status.SECRET])
     chosen = (
         allrows.with_columns((~usable).cast(pl.Int8).alias("_unusable"))
         .sort("_unusable", "_rank")
@@ -147,7 +148,7 @@ def build(
             frames.append(rows)
             summary.by_indicator[code] = {
                 "years": sorted(set(rows["year"].to_list())),
-                "ok": rows.filter(pl.col("status") == "ok").height,
+                "ok": rows.filter(pl.col("status") == Status.OK).height,
             }
         cube = (
             pl.concat(frames, how="diagonal_relaxed").select(CUBE_COLUMNS)

@@ -17,6 +17,7 @@ import polars as pl
 
 from observatoire.indicators.catalog import Component, Records
 from observatoire.sql import identifier, literal
+from observatoire.status import WORST_FIRST
 from observatoire.territories import vintages
 from observatoire.territories.referential import COG_YEAR, Referential
 from observatoire.warehouse.store import StoredImport
@@ -24,8 +25,8 @@ from observatoire.warehouse.store import StoredImport
 # A sum of parts is as good as its worst part (same order as COG harmonisation).
 WORST_STATUS = (
     "CASE "
-    + " ".join(f"WHEN bool_or({{s}} = '{st}') THEN '{st}'" for st in vintages.STATUS_ORDER[:-1])
-    + f" ELSE '{vintages.STATUS_ORDER[-1]}' END"
+    + " ".join(f"WHEN bool_or({{s}} = '{st}') THEN '{st}'" for st in WORST_FIRST[:-1])
+    + f" ELSE '{WORST_FIRST[-1]}' END"
 )
 
 

@@ -11,27 +11,56 @@ from observatoire import sources
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import Indicator, get
 from observatoire.settings import Settings
+from observatoire.status import Status
 from observatoire.territories import Level, Territory
 from observatoire.territories.referential import Referential
+
+NOT_LOADED = "source non chargée"
 
 
 class QueryError(UserError, RuntimeError):
     """The cube cannot answer (not built yet...). Message in French."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Value:
     indicator: Indicator
     territory: Territory
     name: str
     year: int | None
     value: float | None
-    status: str
+    status: Status
     source: str | None
     millesime: int | None
     source_detail: str | None
     geo_vintage: int | None
     note: str | None
+
+    @classmethod
+    def empty(
+        cls,
+        indicator: Indicator,
+        territory: Territory,
+        name: str,
+        *,
+        status: Status,
+        note: str | None,
+        year: int | None = None,
+    ) -> Value:
+        """A value without figure nor source: `note` says why."""
+        return cls(
+            indicator=indicator,
+            territory=territory,
+            name=name,
+            year=year,
+            value=None,
+            status=status,
+            source=None,
+            millesime=None,
+            source_detail=None,
+            geo_vintage=None,
+            note=note,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         src = sources.get(self.source) if self.source else None
@@ -60,11 +89,11 @@ class Value:
 
     def formatted(self) -> str:
         if self.value is None:
-            if self.status == "missing" and self.note == "source non chargée":
-                return "source non chargée"
-            return {"secret": "secret statistique"}.get(self.status, "non disponible")
+            if self.status == Status.MISSING and self.note == NOT_LOADED:
+                return NOT_LOADED
+            return "secret statistique" if self.status == Status.SECRET else "non disponible"
         text = f"{self.value:,.{self.indicator.decimals}f}".replace(",", "\u202f").replace(".", ",")
-        suffix = " (estimé)" if self.status == "estimated" else ""
+        suffix = " (estimé)" if self.status == Status.ESTIMATED else ""
         return f"{text} {self.indicator.unit}{suffix}"
 
 
@@ -95,21 +124,21 @@ class Cube:
         self, indicator: Indicator, t: Territory, name: str, row: tuple[Any, ...] | None
     ) -> Value:
         if row is None:
-            return Value(
-                indicator,
-                t,
-                name,
-                None,
-                None,
-                "missing",
-                None,
-                None,
-                None,
-                None,
-                "source non chargée",
-            )
+            return Value.empty(indicator, t, name, status=Status.MISSING, note=NOT_LOADED)
         year, value, status, source, millesime, detail, geo, note = row
-        return Value(indicator, t, name, year, value, status, source, millesime, detail, geo, note)
+        return Value(
+            indicator=indicator,
+            territory=t,
+            name=name,
+            year=year,
+            value=value,
+            status=Status(status),
+            source=source,
+            millesime=millesime,
+            source_detail=detail,
+            geo_vintage=geo,
+            note=note,
+        )
 
     _COLS = "year, value, status, source, millesime, source_detail, geo_vintage, note"
 
@@ -148,24 +177,19 @@ class Cube:
         name = self.ref.name(territory)
         series = self.series(code, territory)
         if year is None:
-            useful = [v for v in series if v.status != "missing"] or series
+            useful = [v for v in series if v.status != Status.MISSING] or series
             return useful[-1] if useful else self._row(indicator, territory, name, None)
         for v in series:
             if v.year == year:
                 return v
         known = ", ".join(str(v.year) for v in series) or "aucune"
-        return Value(
+        return Value.empty(
             indicator,
             territory,
             name,
-            year,
-            None,
-            "missing",
-            None,
-            None,
-            None,
-            None,
-            f"pas de donnée pour {year} (années disponibles : {known})",
+            year=year,
+            status=Status.MISSING,
+            note=f"pas de donnée pour {year} (années disponibles : {known})",
         )
 
     def values_at(

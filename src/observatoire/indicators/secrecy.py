@@ -17,8 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from observatoire.indicators.catalog import Secrecy
-
-VISIBLE = ("ok", "estimated")
+from observatoire.status import VISIBLE, Status
 
 
 def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
@@ -40,7 +39,7 @@ def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
     hit = pl.any_horizontal(masks) & pl.col("status").is_in(VISIBLE)
     return frame.with_columns(
         hit.alias("threshold_secret"),
-        pl.when(hit).then(pl.lit("secret")).otherwise(pl.col("status")).alias("status"),
+        pl.when(hit).then(pl.lit(Status.SECRET)).otherwise(pl.col("status")).alias("status"),
         pl.when(hit)
         .then(pl.lit("secret statistique (seuil)"))
         .otherwise(pl.col("note"))
@@ -101,7 +100,7 @@ def secondary(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
     out = frame.join(ex, on=["level", "code", "year"], how="left")
     hit = pl.col("_x").fill_null(False)
     return out.with_columns(
-        pl.when(hit).then(pl.lit("secret")).otherwise(pl.col("status")).alias("status"),
+        pl.when(hit).then(pl.lit(Status.SECRET)).otherwise(pl.col("status")).alias("status"),
         pl.when(hit)
         .then(pl.lit("secret statistique (secret secondaire)"))
         .otherwise(pl.col("note"))
@@ -113,7 +112,7 @@ def apply(frame: pl.DataFrame, rule: Secrecy, membership: pl.DataFrame) -> pl.Da
     out = primary(frame, rule)
     if rule.secondary:
         out = secondary(out, membership)
-    masked = pl.col("status") == "secret"
+    masked = pl.col("status") == Status.SECRET
     return out.with_columns(
         pl.when(masked).then(None).otherwise(pl.col("value")).alias("value")
     ).drop("threshold_secret")

@@ -18,32 +18,16 @@ from observatoire.plans.models import (
     Orientation,
     Plan,
 )
-
-OPEN_MILESTONE = ("a_venir", "en_cours")
-
-
-def is_late(milestone: Milestone, today: date) -> bool:
-    """Due date passed and neither reached nor abandoned."""
-    return (
-        milestone.due_date is not None
-        and milestone.due_date < today
-        and milestone.status in OPEN_MILESTONE
-    )
+from observatoire.ratio import ratio
 
 
 def late_milestones(plan: Plan, today: date) -> list[Milestone]:
-    found = (
-        Milestone.objects.filter(action__plan=plan, due_date__lt=today, status__in=OPEN_MILESTONE)
+    due = (
+        Milestone.objects.filter(action__plan=plan, due_date__lt=today)
         .select_related("action")
         .order_by("due_date", "action__position", "position", "id")
     )
-    return list(found)
-
-
-def ratio(part: Decimal | int | None, whole: Decimal | int | None) -> float | None:
-    if part is None or not whole:
-        return None
-    return float(part) / float(whole)
+    return [m for m in due if m.is_late(today)]
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -124,7 +108,7 @@ def orientations(plan: Plan, today: date) -> list[OrientationProgress]:
         item = out[m.action.orientation_id]
         item.milestones += 1
         item.reached += m.status == "atteint"
-        item.late += is_late(m, today)
+        item.late += m.is_late(today)
     lines: dict[int, list[BudgetLine]] = {}
     for b in BudgetLine.objects.filter(action__plan=plan).select_related("action"):
         lines.setdefault(b.action.orientation_id, []).append(b)

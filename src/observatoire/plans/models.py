@@ -4,6 +4,8 @@ observatoire.territories.Territory."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -167,6 +169,9 @@ class MilestoneStatus(models.TextChoices):
     ABANDONNE = "abandonne", "Abandonné"
 
 
+OPEN_MILESTONE = (MilestoneStatus.A_VENIR, MilestoneStatus.EN_COURS)
+
+
 class Milestone(models.Model):
     """`due` keeps the plan's wording ("T1 2024", "2025", "S2 2026", "durée du plan",
     "annuel"); `due_date` is the last day of that period when it has one (lateness)."""
@@ -183,6 +188,18 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def is_late(self, at: date) -> bool:
+        """Due before `at` and not reached on that day: still open, or reached only after
+        `at`. The one rule of the plan pages (at = today) and of the bilans (at = the end
+        of the year), so that they never contradict each other. An abandoned milestone is
+        never late; a reached one without a date counts as reached."""
+        if self.due_date is None or self.due_date >= at:
+            return False
+        if self.status in OPEN_MILESTONE:
+            return True
+        reached_later = self.done_on is not None and self.done_on > at
+        return self.status == MilestoneStatus.ATTEINT and reached_later
 
 
 class StatusChange(models.Model):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from observatoire.plans.models import Objective, Operation, Plan, Product
+from observatoire.ratio import ratio
+from observatoire.status import VISIBLE
 from observatoire.territories import Level, Territory
 
 PRODUCTS: tuple[str, ...] = tuple(str(p) for p in Product.values)
@@ -23,12 +25,6 @@ SITADEL = {
     "logements_autorises": "Sitadel, logements autorisés",
     "logements_commences": "Sitadel, logements commencés",
 }
-
-
-def rate(realised: int | None, objective: int | None) -> float | None:
-    if realised is None or not objective:
-        return None
-    return realised / objective
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ class Cell:
 
     @property
     def rate(self) -> float | None:
-        return rate(self.realised, self.objective)
+        return ratio(self.realised, self.objective)
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ class Progress:
 
     @property
     def rate(self) -> float | None:
-        return rate(self.realised, self.objective)
+        return ratio(self.realised, self.objective)
 
     @property
     def behind(self) -> bool:
@@ -125,7 +121,7 @@ def _sitadel(
                 v = cube.value(plan.realisations, t, year=year)
             except QueryError:
                 continue
-            known = v.value is not None and v.status in ("ok", "estimated")
+            known = v.value is not None and v.status in VISIBLE
             out[(cid, year)] = round(v.value) if known and v.value is not None else None
     return out
 

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from observatoire.plans import progress, reports_actions, reports_production
 from observatoire.plans.models import Plan, PlanType, Snapshot
+from observatoire.plans.payloads import BilanPayload, PlanHeader
 
 # Bumped when the payload's shape changes; a snapshot keeps the version it was built with.
 VERSION = 1
@@ -34,7 +35,7 @@ def reference_date(year: int, today: date) -> date:
     return min(today, date(year, 12, 31))
 
 
-def plan_header(plan: Plan) -> dict[str, Any]:
+def plan_header(plan: Plan) -> PlanHeader:
     return {
         "id": plan.pk,
         "title": plan.title,
@@ -50,14 +51,14 @@ def plan_header(plan: Plan) -> dict[str, Any]:
     }
 
 
-def bilan_payload(plan: Plan, year: int, today: date | None = None) -> dict[str, Any]:
+def bilan_payload(plan: Plan, year: int, today: date | None = None) -> BilanPayload:
     """Everything the bilan of `year` shows, as plain JSON values (no model, no Decimal,
     dates as ISO strings)."""
     today = today or date.today()
     at = reference_date(year, today)
     actions = reports_actions.actions_block(plan, year, at)
     production = reports_production.plan_production(plan, year, today=at)
-    payload = {
+    payload: BilanPayload = {
         "version": VERSION,
         "plan": plan_header(plan),
         "year": year,
@@ -70,7 +71,7 @@ def bilan_payload(plan: Plan, year: int, today: date | None = None) -> dict[str,
         "indicators": reports_actions.plan_indicators(plan, year),
     }
     # A round trip through JSON: what is rendered live is exactly what a snapshot stores.
-    loaded: dict[str, Any] = json.loads(json.dumps(payload))
+    loaded: BilanPayload = json.loads(json.dumps(payload))
     return loaded
 
 
@@ -82,9 +83,7 @@ def frozen(plan: Plan, year: int) -> Snapshot | None:
     return Snapshot.objects.filter(plan=plan, year=year).select_related("taken_by").first()
 
 
-def bilan(
-    plan: Plan, year: int, today: date | None = None
-) -> tuple[dict[str, Any], Snapshot | None]:
+def bilan(plan: Plan, year: int, today: date | None = None) -> tuple[BilanPayload, Snapshot | None]:
     """The payload of the bilan of `year`: the snapshot's when one was taken, else live."""
     snap = frozen(plan, year)
     if snap is not None:

@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from observatoire.plans.models import (
     Action,
@@ -21,11 +20,18 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
+from observatoire.plans.payloads import (
+    ActionsBlock,
+    Amounts,
+    IndicatorLine,
+    IndicatorValue,
+    OrientationBlock,
+)
+from observatoire.ratio import ratio
 from observatoire.territories import Territory, TerritoryError
 
 STATUS_LABELS = dict(ActionStatus.choices)
 MILESTONE_LABELS = dict(MilestoneStatus.choices)
-OPEN_MILESTONE = (MilestoneStatus.A_VENIR, MilestoneStatus.EN_COURS)
 IMPORT_COMMENT = "Import du classeur"
 
 
@@ -33,7 +39,7 @@ def money(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def budget(lines: Iterable[BudgetLine]) -> dict[str, float | None]:
+def budget(lines: Iterable[BudgetLine]) -> Amounts:
     """prévu, engagé, réalisé added up; None when no line states the amount."""
     out: dict[str, float | None] = {"prevu": None, "engage": None, "realise": None}
     for b in lines:
@@ -41,13 +47,7 @@ def budget(lines: Iterable[BudgetLine]) -> dict[str, float | None]:
             v = money(getattr(b, key))
             if v is not None:
                 out[key] = (out[key] or 0.0) + v
-    return out
-
-
-def ratio(part: float | int | None, whole: float | int | None) -> float | None:
-    if part is None or not whole:
-        return None
-    return part / whole
+    return Amounts(prevu=out["prevu"], engage=out["engage"], realise=out["realise"])
 
 
 def status_at(action: Action, history: list[StatusChange], at: date) -> str:
@@ -64,20 +64,11 @@ def status_at(action: Action, history: list[StatusChange], at: date) -> str:
     return str(known[-1].status) if known else str(ActionStatus.A_LANCER)
 
 
-def late_at(m: Milestone, at: date) -> bool:
-    """Due before `at` and, on that day, neither reached nor abandoned."""
-    if m.due_date is None or m.due_date >= at:
-        return False
-    if m.status in OPEN_MILESTONE:
-        return True
-    return m.status == MilestoneStatus.ATTEINT and m.done_on is not None and m.done_on > at
-
-
 def pilots(action: Action) -> list[str]:
     return [x.organisation.name for x in action.actors.all() if x.role == ActorRole.PILOTE]
 
 
-def actions_block(plan: Plan, year: int, at: date) -> dict[str, Any]:
+def actions_block(plan: Plan, year: int, at: date) -> ActionsBlock:
     """Orientations (status counts of their actions, budget of `year` and cumulated since
     the plan start, milestones), the actions themselves, late milestones."""
     actions = list(
@@ -95,8 +86,8 @@ def actions_block(plan: Plan, year: int, at: date) -> dict[str, Any]:
         .select_related("action")
         .order_by("due_date", "action__position", "position", "id")
     )
-    late = [m for m in milestones if late_at(m, at)]
-    orientations = []
+    late = [m for m in milestones if m.is_late(at)]
+    orientations: list[OrientationBlock] = []
     for o in plan.orientations.all():
         members = [a for a in actions if a.orientation_id == o.pk]
         tops = [a for a in members if a.parent_id is None]
@@ -169,14 +160,14 @@ def actions_block(plan: Plan, year: int, at: date) -> dict[str, Any]:
     }
 
 
-def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> dict[str, Any]:
+def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> IndicatorValue:
     """Value of a catalogue indicator for `year` (else the last one before), public
     diffusion only: the reports are public."""
     from observatoire.indicators.catalog import catalog
     from observatoire.indicators.query import QueryError
     from observatoire.portal import data
 
-    out: dict[str, Any] = {"value": None, "text": "non disponible", "year": None, "source": ""}
+    out: IndicatorValue = {"value": None, "text": "non disponible", "year": None, "source": ""}
     spec = catalog().get(ind.indicator_code)
     if spec is None:
         out["note"] = f"indicateur « {ind.indicator_code} » absent du catalogue"
@@ -198,18 +189,20 @@ def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> dict[str, 
     v = known[-1]
     src = v.as_dict()["source"]
     out.update(
-        value=v.value,
-        text=v.formatted(),
-        year=v.year,
-        source=(src["name"] or src["code"] or "")
-        + (f", millésime {v.millesime}" if v.millesime else ""),
+        {
+            "value": v.value,
+            "text": v.formatted(),
+            "year": v.year,
+            "source": (src["name"] or src["code"] or "")
+            + (f", millésime {v.millesime}" if v.millesime else ""),
+        }
     )
     if v.year != year:
         out["note"] = f"dernière valeur connue ({v.year})"
     return out
 
 
-def manual_value(ind: ActionIndicator, year: int) -> dict[str, Any]:
+def manual_value(ind: ActionIndicator, year: int) -> IndicatorValue:
     """The current entry of `year`: the latest one entered for that year."""
     entries = [e for e in ind.entries.all() if e.year == year]
     if not entries:
@@ -226,8 +219,8 @@ def manual_value(ind: ActionIndicator, year: int) -> dict[str, Any]:
     }
 
 
-def indicators_block(actions: Iterable[Action], plan: Plan, year: int) -> list[dict[str, Any]]:
-    out = []
+def indicators_block(actions: Iterable[Action], plan: Plan, year: int) -> list[IndicatorLine]:
+    out: list[IndicatorLine] = []
     for a in actions:
         for ind in a.indicators.all():
             value = (
@@ -249,6 +242,6 @@ def indicators_block(actions: Iterable[Action], plan: Plan, year: int) -> list[d
     return out
 
 
-def plan_indicators(plan: Plan, year: int) -> list[dict[str, Any]]:
+def plan_indicators(plan: Plan, year: int) -> list[IndicatorLine]:
     actions = Action.objects.filter(plan=plan).prefetch_related("indicators__entries")
     return indicators_block(actions, plan, year)

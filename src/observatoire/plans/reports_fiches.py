@@ -8,10 +8,12 @@ from typing import Any
 
 from observatoire.plans import reports, reports_actions, reports_production
 from observatoire.plans.models import Action, ActionIndicator, ActorRole, Plan
+from observatoire.plans.payloads import ActionFiche, CommuneFiche, IndicatorSeries, SeriesValue
+from observatoire.ratio import ratio
 from observatoire.territories import Territory
 
 
-def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> dict[str, Any]:
+def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> CommuneFiche:
     today = today or date.today()
     return {
         "plan": reports.plan_header(plan),
@@ -20,14 +22,14 @@ def commune_fiche(plan: Plan, commune: Territory, today: date | None = None) -> 
     }
 
 
-def _indicator_series(ind: ActionIndicator, plan: Plan) -> dict[str, Any]:
+def _indicator_series(ind: ActionIndicator, plan: Plan) -> IndicatorSeries:
     """Values over the plan's years (and the year before, the starting point)."""
     years = range(plan.start_year - 1, plan.end_year + 1)
     if not ind.indicator_code:
         current: dict[int, Any] = {}
         for e in ind.entries.all():  # by year then entry time: the last one wins
             current[e.year] = e
-        values = [
+        values: list[SeriesValue] = [
             {
                 "year": y,
                 "text": reports_actions.manual_value(ind, y)["text"],
@@ -49,7 +51,7 @@ def _indicator_series(ind: ActionIndicator, plan: Plan) -> dict[str, Any]:
     return {"values": values, "note": note if not values else ""}
 
 
-def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
+def action_fiche(action: Action, today: date | None = None) -> ActionFiche:
     today = today or date.today()
     plan = action.plan
     lines = list(action.budget.all())
@@ -86,7 +88,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
                 "prevu": reports_actions.money(b.prevu),
                 "engage": reports_actions.money(b.engage),
                 "realise": reports_actions.money(b.realise),
-                "consumption": reports_actions.ratio(
+                "consumption": ratio(
                     reports_actions.money(b.realise), reports_actions.money(b.prevu)
                 ),
                 "comment": b.comment,
@@ -95,7 +97,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
         ],
         "budget_total": {
             **total,
-            "consumption": reports_actions.ratio(total["realise"], total["prevu"]),
+            "consumption": ratio(total["realise"], total["prevu"]),
         },
         "children": [
             {
@@ -113,7 +115,7 @@ def action_fiche(action: Action, today: date | None = None) -> dict[str, Any]:
                 "due_date": m.due_date.isoformat() if m.due_date else None,
                 "status": reports_actions.MILESTONE_LABELS.get(m.status, m.status),
                 "done_on": m.done_on.isoformat() if m.done_on else None,
-                "late": reports_actions.late_at(m, today),
+                "late": m.is_late(today),
             }
             for m in action.milestones.all()
         ],

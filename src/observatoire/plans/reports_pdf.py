@@ -7,8 +7,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from observatoire.plans.payloads import BilanPayload
 
-def bilan_pdf(payload: dict[str, Any], snapshot: dict[str, Any] | None) -> bytes:
+
+def bilan_pdf(payload: BilanPayload, snapshot: dict[str, Any] | None) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from observatoire.plans import progress
 from observatoire.plans.models import Plan, Product
+from observatoire.plans.payloads import (
+    CommuneFigures,
+    CommuneProduction,
+    Figures,
+    OperationLine,
+    ProductFigures,
+    Production,
+    YearRow,
+)
+from observatoire.ratio import ratio
 from observatoire.territories import Territory
 
 PRODUCT_LABELS = dict(Product.choices)
 
 
-def _figures(objective: int | None, realised: int | None) -> dict[str, Any]:
-    r = progress.rate(realised, objective)
+def _figures(objective: int | None, realised: int | None) -> Figures:
+    r = ratio(realised, objective)
     return {
         "objective": objective,
         "realised": realised,
@@ -39,7 +48,7 @@ def _name(territory_id: str) -> str:
         return territory_id
 
 
-def _by_product(cells: list[progress.Cell], year: int) -> list[dict[str, Any]]:
+def _by_product(cells: list[progress.Cell], year: int) -> list[ProductFigures]:
     """Per product, year `year` and cumulated since the plan start, all communes added."""
     year_obj: dict[str, int | None] = defaultdict(lambda: None)
     year_real: dict[str, int | None] = defaultdict(lambda: None)
@@ -55,7 +64,7 @@ def _by_product(cells: list[progress.Cell], year: int) -> list[dict[str, Any]]:
         if c.year == year:
             year_obj[c.product] = _add(year_obj[c.product], c.objective)
             year_real[c.product] = _add(year_real[c.product], c.realised)
-    out = []
+    out: list[ProductFigures] = []
     for code in progress.PRODUCTS:
         if cum_obj[code] is None and not cum_real[code]:
             continue  # neither an objective nor a realisation: nothing to say
@@ -71,7 +80,7 @@ def _by_product(cells: list[progress.Cell], year: int) -> list[dict[str, Any]]:
     return out
 
 
-def plan_production(plan: Plan, year: int, today: date) -> dict[str, Any] | None:
+def plan_production(plan: Plan, year: int, today: date) -> Production | None:
     """The plan's production block of the bilan of `year`: totals, products, communes."""
     if not plan.objectives.exists() and not plan.operations.exists():
         return None
@@ -79,7 +88,7 @@ def plan_production(plan: Plan, year: int, today: date) -> dict[str, Any] | None
     cumulated = progress.cumulate(cells, year)
     overall = progress.total(cumulated, plan.territory)
     of_year = {c.territory: c for c in cells if c.year == year and c.product == progress.TOTAL}
-    communes: list[dict[str, Any]] = []
+    communes: list[CommuneFigures] = []
     for p in cumulated:
         c = of_year.get(p.territory)
         if p.objective is None and not p.realised:
@@ -116,7 +125,7 @@ def plan_production(plan: Plan, year: int, today: date) -> dict[str, Any] | None
     }
 
 
-def commune_production(plan: Plan, commune: Territory, today: date) -> dict[str, Any]:
+def commune_production(plan: Plan, commune: Territory, today: date) -> CommuneProduction:
     """The fiche de suivi PLH of one commune: year x product, and cumulated by year."""
     cells = progress.cells(plan, commune, today=today)
     years = list(range(plan.start_year, plan.end_year + 1))
@@ -128,7 +137,7 @@ def commune_production(plan: Plan, commune: Territory, today: date) -> dict[str,
     ]
     if progress.TOTAL not in products:
         products.append(progress.TOTAL)
-    rows = []
+    rows: list[YearRow] = []
     cum_obj: int | None = None
     cum_real: int | None = None
     for y in years:
@@ -153,7 +162,7 @@ def commune_production(plan: Plan, commune: Territory, today: date) -> dict[str,
             }
         )
     current = [r for r in rows if r["started"]]
-    operations = [
+    operations: list[OperationLine] = [
         {
             "year": op.year,
             "name": op.name,

@@ -10,6 +10,8 @@ from typing import Any
 
 import xlsxwriter
 
+from observatoire.plans.payloads import Amounts, BilanPayload, Figures
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEMO_NOTE = (
     "Données de démonstration : les lignes marquées « démonstration » ne sont pas les "
@@ -18,7 +20,7 @@ DEMO_NOTE = (
 
 
 class _Book:
-    def __init__(self, buffer: io.BytesIO, payload: dict[str, Any]) -> None:
+    def __init__(self, buffer: io.BytesIO, payload: BilanPayload) -> None:
         self.book = xlsxwriter.Workbook(buffer, {"in_memory": True})
         # Stable document properties: the same payload gives the same file.
         created = datetime.combine(date.fromisoformat(payload["generated_on"]), datetime.min.time())
@@ -71,15 +73,15 @@ class _Book:
             ws.autofilter(first, 0, first + len(rows), len(columns) - 1)
 
 
-def _budget(b: dict[str, Any]) -> list[Any]:
+def _budget(b: Amounts) -> list[Any]:
     return [b["prevu"], b["engage"], b["realise"]]
 
 
-def _figures(f: dict[str, Any]) -> list[Any]:
+def _figures(f: Figures) -> list[Any]:
     return [f["objective"], f["realised"], f["rate"]]
 
 
-def bilan_xlsx(payload: dict[str, Any], snapshot: dict[str, Any] | None) -> bytes:
+def bilan_xlsx(payload: BilanPayload, snapshot: dict[str, Any] | None) -> bytes:
     b = payload
     plan, year = b["plan"], b["year"]
     buffer = io.BytesIO()

@@ -211,7 +211,7 @@ def action(request: HttpRequest, plan_id: int, number: str) -> HttpResponse:
         else:
             row["manual"] = _manual_series(ind)
         indicators.append(row)
-    milestones = [{"item": m, "late": followup.is_late(m, now)} for m in a.milestones.all()]
+    milestones = [{"item": m, "late": m.is_late(now)} for m in a.milestones.all()]
     actors = list(a.actors.select_related("organisation"))
     linked = {x.pk: x for x in [*a.linked.all(), *a.linked_from.all()] if x.pk != a.pk}
     budget_lines = list(a.budget.all())

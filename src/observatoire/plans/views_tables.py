@@ -79,7 +79,7 @@ def actions(request: HttpRequest, plan_id: int) -> HttpResponse:
                 "pilots": pilots.get(a.pk, []),
                 "milestones": len(items),
                 "reached": sum(1 for m in items if m.status == MilestoneStatus.ATTEINT),
-                "late": sum(1 for m in items if followup.is_late(m, now)),
+                "late": sum(1 for m in items if m.is_late(now)),
                 "budget": followup.Budget.of(budgets.get(a.pk, [])),
             }
         )
@@ -141,7 +141,7 @@ def gantt(request: HttpRequest, plan_id: int) -> HttpResponse:
         x = _x(start, first, last)
         # A one-day period still shows as a visible mark.
         width = max(_x(end, first, last) - x, 4.0)
-        bars.append(Bar(m, start, end, followup.is_late(m, now), x, width))
+        bars.append(Bar(m, start, end, m.is_late(now), x, width))
     years = []
     for y in range(first_year, last_year + 1):
         x = _x(date(y, 1, 1), first, last)
@@ -154,7 +154,7 @@ def gantt(request: HttpRequest, plan_id: int) -> HttpResponse:
             plan,
             title=f"Calendrier des jalons — {plan.title}",
             bars=bars,
-            undated=[{"item": m, "late": followup.is_late(m, now)} for m in undated],
+            undated=[{"item": m, "late": m.is_late(now)} for m in undated],
             years=years,
             axis=AXIS,
             today_x=today_x,

@@ -18,6 +18,7 @@ from observatoire.indicators.query import QueryError, Value
 from observatoire.portal import classes as classing
 from observatoire.portal import data, exports
 from observatoire.portal.views import readable, refusal, restricted_value
+from observatoire.status import Status
 from observatoire.territories import Level, Territory, TerritoryError
 
 api = NinjaAPI(
@@ -186,18 +187,8 @@ def _at(
     names = data.referential().names
     return {
         t.code: found.get(t.code)
-        or Value(
-            ind,
-            t,
-            names.get(t, t.code),
-            year,
-            None,
-            "missing",
-            None,
-            None,
-            None,
-            None,
-            "pas de donnée",
+        or Value.empty(
+            ind, t, names.get(t, t.code), year=year, status=Status.MISSING, note="pas de donnée"
         )
         for t in kids
     }

@@ -23,6 +23,7 @@ from django.http import HttpResponse
 
 from observatoire.indicators.catalog import Indicator
 from observatoire.indicators.query import Value
+from observatoire.status import VISIBLE, Status
 
 COLUMNS = (
     "code",
@@ -36,14 +37,13 @@ COLUMNS = (
     "source",
     "millesime",
 )
-# Statuses whose value may be shown; any other status is exported without a value.
-VISIBLE = ("ok", "estimated")
+# Any status but the visible ones is exported without a value.
 STATUSES = {
-    "ok": "valeur calculée à partir de la source",
-    "estimated": "valeur estimée (par exemple commune scindée depuis le millésime de la source)",
-    "secret": "secret statistique : valeur non diffusée",
-    "missing": "pas de donnée (source non chargée, commune absente ou non couverte)",
-    "unavailable": "non calculable à cette échelle sans inventer un chiffre",
+    Status.OK: "valeur calculée à partir de la source",
+    Status.ESTIMATED: "valeur estimée (par exemple commune scindée depuis le millésime de la source)",
+    Status.SECRET: "secret statistique : valeur non diffusée",
+    Status.MISSING: "pas de donnée (source non chargée, commune absente ou non couverte)",
+    Status.UNAVAILABLE: "non calculable à cette échelle sans inventer un chiffre",
 }
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

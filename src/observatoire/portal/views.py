@@ -13,6 +13,7 @@ from observatoire.accounts.permissions import can_read, first_unreadable
 from observatoire.indicators.catalog import Indicator, catalog
 from observatoire.indicators.query import QueryError, Value
 from observatoire.portal import data
+from observatoire.status import Status
 from observatoire.territories import Territory, TerritoryError
 
 
@@ -66,7 +67,7 @@ def restricted_value(indicator: Indicator, t: Territory, year: int | None) -> Va
     """What is shown in place of a value the user may not read (a référent out of scope)."""
     name = data.referential().name(t)
     note = "diffusion restreinte : hors de votre périmètre"
-    return Value(indicator, t, name, year, None, "unavailable", None, None, None, None, note)
+    return Value.empty(indicator, t, name, year=year, status=Status.UNAVAILABLE, note=note)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -52,6 +52,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.status import Status
 
 MISSING = ("", "NA", "NaN", "N/A")
 STATUTS = {
@@ -187,10 +188,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             .otherwise(pl.col("value"))
             .alias("value"),
             pl.when(is_surface & (unknown > 0) & (unknown == pl.col("_active")))
-            .then(pl.lit("missing"))
+            .then(pl.lit(Status.MISSING))
             .when(is_surface & (unknown > 0))
-            .then(pl.lit("estimated"))
-            .otherwise(pl.lit("ok"))
+            .then(pl.lit(Status.ESTIMATED))
+            .otherwise(pl.lit(Status.OK))
             .alias("status"),
         ).sort("code", "variable")
     )

@@ -55,6 +55,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.status import Status
 
 VARIABLES = {
     "PP_TOTAL": "Logements du parc privé (logements, Fichiers fonciers)",
@@ -198,10 +199,10 @@ def _read_derived(raw: pl.DataFrame, file: str, millesime: int | None) -> Batch:
                     pl.lit("PP_VACANT_PLUS_2ANS").alias("variable"),
                     pl.when(secret).then(None).otherwise(pl.col(p) / 100 * total).alias("value"),
                     pl.when(secret)
-                    .then(pl.lit("secret"))
+                    .then(pl.lit(Status.SECRET))
                     .when(pl.col(p).is_null() | total.is_null())
-                    .then(pl.lit("missing"))
-                    .otherwise(pl.lit("estimated"))
+                    .then(pl.lit(Status.MISSING))
+                    .otherwise(pl.lit(Status.ESTIMATED))
                     .alias("status"),
                 )
             ),

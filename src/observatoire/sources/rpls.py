@@ -79,13 +79,8 @@ from observatoire.sources.base import (
     require_millesime,
     validate,
 )
-from observatoire.sources.rpls_dreal import (
-    city_of,
-    drop_double_arrondissements,
-    read_agrege,
-    read_detail,
-    read_indicateurs,
-)
+from observatoire.sources.rpls_codes import city_of, drop_double_arrondissements
+from observatoire.sources.rpls_dreal import read_agrege, read_detail, read_indicateurs
 
 VARIABLES = {
     "NB_LS": "Logements locatifs sociaux au 1er janvier (logements)",

@@ -58,6 +58,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.status import Status
 
 AUTORISES = {
     "LOGEMENTS_AUTORISES": "NB_LGT_TOT_CREES",
@@ -161,7 +162,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         (pl.col("variable") != "LOGEMENTS_COMMENCES") | (pl.col("year") >= first_start + START_LAG)
     )
     obs = observations(
-        long.with_columns(pl.lit("COM").alias("level"), pl.lit("ok").alias("status")).sort(
+        long.with_columns(pl.lit("COM").alias("level"), pl.lit(Status.OK).alias("status")).sort(
             "code", "year", "variable"
         )
     )

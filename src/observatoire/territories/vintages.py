@@ -46,6 +46,7 @@ from functools import cache
 
 import polars as pl
 
+from observatoire.status import WORST_FIRST, Status
 from observatoire.territories.model import TerritoryError
 from observatoire.territories.referential import COG_YEAR, mouvements, national
 
@@ -62,8 +63,6 @@ PASSAGE_SCHEMA = {
 # Removed with no successor in the events file (MOD 30 of 2007-02-23), see docstring.
 _OVERSEAS = {"97123": "97701", "97127": "97801"}
 
-# Worst first: a sum is as good as its worst part.
-STATUS_ORDER = ("secret", "missing", "unavailable", "estimated", "ok")
 
 Parts = dict[str, float]  # code -> fraction
 
@@ -309,7 +308,7 @@ def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.Data
     frame = frame.drop("geo_vintage", strict=False).with_columns(
         pl.col("code").cast(pl.Utf8), pl.col("value").cast(pl.Float64)
     )
-    unknown = set(frame["status"].unique().to_list()) - set(STATUS_ORDER)
+    unknown = set(frame["status"].unique().to_list()) - set(WORST_FIRST)
     if unknown:
         raise ValueError(f"statut inconnu : {', '.join(sorted(map(str, unknown)))}")
     keys = [c for c in frame.columns if c not in ("code", "value", "status")]
@@ -324,10 +323,10 @@ def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.Data
 
     group = [*keys, "new_code"]
     if additive:
-        rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+        rank = {s: i for i, s in enumerate(WORST_FIRST)}
         part_status = (
-            pl.when(pl.col("estimated") & (pl.col("status") == "ok"))
-            .then(pl.lit("estimated"))
+            pl.when(pl.col("estimated") & (pl.col("status") == Status.OK))
+            .then(pl.lit(Status.ESTIMATED))
             .otherwise(pl.col("status"))
         )
         merged = (
@@ -342,7 +341,7 @@ def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.Data
             )
             .with_columns(
                 pl.col("_r")
-                .replace_strict(dict(enumerate(STATUS_ORDER)), return_dtype=pl.Utf8)
+                .replace_strict(dict(enumerate(WORST_FIRST)), return_dtype=pl.Utf8)
                 .alias("status")
             )
         )
@@ -352,7 +351,7 @@ def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.Data
             .unique()
             .with_columns(
                 pl.lit(None, dtype=pl.Float64).alias("value"),
-                pl.lit("unavailable").alias("status"),
+                pl.lit(Status.UNAVAILABLE).alias("status"),
             )
         )
     merged = merged.with_columns(pl.col("new_code").alias("code"))

@@ -80,6 +80,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Assets shared by the apps (the one MapLibre map), none of which owns them.
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
 # Embedded mode serves the packaged assets directly; production collects them first
 # (`observatoire manage collectstatic`).
 if CONFIG.production:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from observatoire.indicators.query import Value
+from observatoire.indicators.query import NOT_LOADED, Value
+from observatoire.status import Status
 from observatoire.territories import Territory
 
 register = template.Library()
 
 STATUS_LABELS = {
-    "ok": "",
-    "estimated": "estimé",
-    "secret": "secret statistique",
-    "missing": "non disponible",
-    "unavailable": "non disponible",
+    Status.OK: "",
+    Status.ESTIMATED: "estimé",
+    Status.SECRET: "secret statistique",
+    Status.MISSING: "non disponible",
+    Status.UNAVAILABLE: "non disponible",
 }
 
 
@@ -26,8 +27,8 @@ def figure(v: Value) -> str:
 
 @register.filter
 def status_label(v: Value) -> str:
-    if v.status == "missing" and v.note == "source non chargée":
-        return "source non chargée"
+    if v.status == Status.MISSING and v.note == NOT_LOADED:
+        return NOT_LOADED
     return STATUS_LABELS.get(v.status, v.status)
 
 

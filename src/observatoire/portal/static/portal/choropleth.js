@@ -1,7 +1,7 @@
-/* Choropleth maps of the portal, drawn by MapLibre from the open API (/api/v1/map): one
-   GeoJSON feature per territory with its value, status and class index, and the class
-   breaks at the top level. No base map tiles: polygons on a plain background, so the map
-   works offline. The same values are always in the table next to the map.
+/* Choropleth maps of the portal, drawn by the shared map (web/map.js) from the open API
+   (/api/v1/map): one GeoJSON feature per territory with its value, status and class
+   index, and the class breaks at the top level. The same values are always in the table
+   next to the map.
 
    Markup: <div data-choropleth="API URL" data-decimals="1" data-legend="legende">; the
    legend element holds a list whose fixed items (secret, non disponible) stay last.
@@ -30,17 +30,6 @@
     secret: "secret statistique",
     missing: "non disponible",
     unavailable: "non disponible"
-  };
-  var LOCALE = {
-    "Map.Title": "Carte",
-    "NavigationControl.ZoomIn": "Zoom avant",
-    "NavigationControl.ZoomOut": "Zoom arrière",
-    "NavigationControl.ResetBearing": "Réorienter la carte vers le nord",
-    "Popup.Close": "Fermer",
-    "AttributionControl.ToggleAttribution": "Afficher ou masquer les crédits",
-    "CooperativeGesturesHandler.WindowsHelpText": "Ctrl + molette pour zoomer",
-    "CooperativeGesturesHandler.MacHelpText": "⌘ + molette pour zoomer",
-    "CooperativeGesturesHandler.MobileHelpText": "Deux doigts pour déplacer la carte"
   };
 
   function numberFormat(decimals) {
@@ -125,26 +114,6 @@
     return expr;
   }
 
-  function bboxOf(doc) {
-    if (doc.bbox && doc.bbox.length === 4) {
-      return doc.bbox;
-    }
-    var b = [180, 90, -180, -90];
-    function walk(c) {
-      if (typeof c[0] === "number") {
-        b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])];
-      } else {
-        c.forEach(walk);
-      }
-    }
-    doc.features.forEach(function (f) {
-      if (f.geometry) {
-        walk(f.geometry.coordinates);
-      }
-    });
-    return b;
-  }
-
   function popupContent(p, fmt, unit) {
     var box = document.createElement("div");
     var title = document.createElement("strong");
@@ -159,146 +128,50 @@
     return box;
   }
 
-  function showState(el, state, message) {
-    el.setAttribute("data-state", state);
-    var note = el.querySelector(".carte__etat");
-    if (message) {
-      if (!note) {
-        note = document.createElement("p");
-        note.className = "carte__etat fr-text--sm";
-        el.appendChild(note);
-      }
-      note.textContent = message;
-    } else if (note) {
-      note.remove();
-    }
-  }
-
-  function draw(el, doc) {
-    var decimals = parseInt(el.getAttribute("data-decimals"), 10);
-    var fmt = numberFormat(decimals);
-    var unit = el.getAttribute("data-unit") || "";
-    var breaks = doc.breaks || [];
-    var n = Math.max(breaks.length - 1, 0);
-    var palette = PALETTES[n] || [];
-    var counts = [];
-    doc.features.forEach(function (f) {
-      var c = f.properties["class"];
-      if (c !== null && c !== undefined) {
-        counts[c] = (counts[c] || 0) + 1;
-      }
-    });
-    fillLegend(
-      document.getElementById(el.getAttribute("data-legend")),
-      palette,
-      classLabels(breaks, fmt),
-      counts,
-      el.getAttribute("data-noun") || "territoires"
-    );
-    var box = bboxOf(doc);
-    var bounds = [[box[0], box[1]], [box[2], box[3]]];
-    showState(el, "loading", "");
-    var map = new window.maplibregl.Map({
-      container: el,
-      style: {
-        version: 8,
-        sources: {},
-        layers: [
-          {
-            id: "fond",
-            type: "background",
-            paint: { "background-color": cssVar("--background-alt-grey", "#f6f6f6") }
-          }
-        ]
-      },
-      bounds: bounds,
-      fitBoundsOptions: { padding: 16 },
-      attributionControl: false,
-      dragRotate: false,
-      pitchWithRotate: false,
-      touchPitch: false,
-      cooperativeGestures: true,
-      renderWorldCopies: false,
-      locale: LOCALE
-    });
-    map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), "top-right");
-    // The container may have changed size since the map was created (fonts, layout).
-    map.on("resize", function () {
-      map.fitBounds(bounds, { padding: 16, animate: false });
-    });
-    map.on("load", function () {
-      map.resize();
-      map.fitBounds(bounds, { padding: 16, animate: false });
-      map.addImage("hachures", hatchImage());
-      map.addSource("zones", { type: "geojson", data: doc });
-      map.addLayer({
-        id: "zones",
-        type: "fill",
-        source: "zones",
-        paint: { "fill-color": fillExpression(palette) }
-      });
-      map.addLayer({
-        id: "zones-secret",
-        type: "fill",
-        source: "zones",
-        filter: ["==", ["get", "status"], "secret"],
-        paint: { "fill-pattern": "hachures" }
-      });
-      map.addLayer({
-        id: "limites",
-        type: "line",
-        source: "zones",
-        paint: { "line-color": "#505050", "line-width": 0.6 }
-      });
-      map.on("click", "zones", function (e) {
-        var p = e.features[0].properties;
-        new window.maplibregl.Popup({ maxWidth: "18rem" })
-          .setLngLat(e.lngLat)
-          .setDOMContent(popupContent(p, fmt, unit))
-          .addTo(map);
-      });
-      map.on("mouseenter", "zones", function () {
-        map.getCanvas().style.cursor = "pointer";
-      });
-      map.on("mouseleave", "zones", function () {
-        map.getCanvas().style.cursor = "";
-      });
-      map.once("idle", function () {
-        showState(el, "ready", "");
-      });
-    });
-    map.on("error", function (e) {
-      showState(el, "error", "Carte incomplète : " + (e.error && e.error.message ? e.error.message : "erreur"));
-    });
-  }
-
   function load(el) {
-    var url = el.getAttribute("data-choropleth");
-    showState(el, "loading", "Chargement de la carte…");
-    if (!window.maplibregl || !window.maplibregl.Map) {
-      showState(el, "error", "La carte ne peut pas s'afficher ici ; les valeurs figurent dans le tableau.");
-      return;
-    }
-    fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (response) {
-        return response.json().then(function (body) {
-          if (!response.ok) {
-            throw new Error(body && body.erreur ? body.erreur : "erreur " + response.status);
+    var fmt = numberFormat(parseInt(el.getAttribute("data-decimals"), 10));
+    var unit = el.getAttribute("data-unit") || "";
+    var palette = [];
+    window.observatoireMap.load(el, {
+      url: el.getAttribute("data-choropleth"),
+      accept: "application/geo+json, application/json",
+      background: cssVar("--background-alt-grey", "#f6f6f6"),
+      figuresIn: "le tableau",
+      prepare: function (doc) {
+        var breaks = doc.breaks || [];
+        palette = PALETTES[Math.max(breaks.length - 1, 0)] || [];
+        var counts = [];
+        doc.features.forEach(function (f) {
+          var c = f.properties["class"];
+          if (c !== null && c !== undefined) {
+            counts[c] = (counts[c] || 0) + 1;
           }
-          return body;
         });
-      })
-      .then(function (doc) {
-        try {
-          draw(el, doc);
-        } catch (err) {
-          // WebGL refused (old browser, disabled GPU): the table still has every value.
-          showState(el, "error", "La carte ne peut pas s'afficher dans ce navigateur ; les valeurs figurent dans le tableau.");
-        }
-      })
-      .catch(function (err) {
-        showState(el, "error", "Carte indisponible : " + err.message);
-      });
+        fillLegend(
+          document.getElementById(el.getAttribute("data-legend")),
+          palette,
+          classLabels(breaks, fmt),
+          counts,
+          el.getAttribute("data-noun") || "territoires"
+        );
+      },
+      fill: function () {
+        return fillExpression(palette);
+      },
+      layers: function (map, source) {
+        map.addImage("hachures", hatchImage());
+        map.addLayer({
+          id: "zones-secret",
+          type: "fill",
+          source: source,
+          filter: ["==", ["get", "status"], "secret"],
+          paint: { "fill-pattern": "hachures" }
+        });
+      },
+      popup: function (p) {
+        return popupContent(p, fmt, unit);
+      }
+    });
   }
 
   document.querySelectorAll("[data-choropleth]").forEach(load);

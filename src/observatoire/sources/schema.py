@@ -1,0 +1,135 @@
+"""What every national source declares and emits: its official columns (`Field`), the
+`Batch` a reader returns, the `SourceError` that gathers every problem of a file, and the
+tidy `observations` table, the contract with the indicator engine (level, code, year,
+variable, value, status: see OBSERVATION_COLUMNS). Reading a file is in
+observatoire.sources.base."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import polars as pl
+
+from observatoire.problems import Problem, render
+from observatoire.status import OBSERVED, Status
+
+LINE = "_line"
+"""Column added to every raw frame: the physical line of the record in the file (1-based)."""
+
+OBSERVATION_COLUMNS = {
+    "level": pl.Utf8,  # COM, EPCI, DEP, REG, FR
+    "code": pl.Utf8,
+    "year": pl.Int32,  # the data's own year (RP 2021 -> 2021)
+    "variable": pl.Utf8,  # e.g. "P21_LOGVAC" -> declared names, see each module
+    "value": pl.Float64,  # null when secret or missing
+    "status": pl.Utf8,  # ok | secret | missing | estimated
+}
+
+
+class SourceError(Exception):
+    """One or more problems in an input file. Nothing has been stored."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return render(self.problems, "dans le fichier", "rien n'a été importé")
+
+
+Kind = Literal["commune", "code", "text", "int", "float", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """An official column. `kind` drives the cleaning of producer quirks:
+
+    - commune: INSEE code as 5-character text; lost leading zeros are restored
+      ("1001" -> "01001", Corsica "2A004" kept).
+    - int / float: decimal comma, space or non-breaking-space thousands separators.
+    - `missing` markers become null with status missing; `secret` markers become null
+      with status secret (a `<name>__secret` boolean column is added).
+    """
+
+    name: str
+    kind: Kind = "text"
+    required: bool = True
+    nullable: bool = True
+    secret: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ("", "NA", "N/A")
+    label: str = ""
+
+
+@dataclass
+class Batch:
+    """What a reader returns: tables to store, plus what it learned about the file."""
+
+    millesime: int
+    part: str = "default"  # which slice of the source this file replaces (e.g. a level)
+    geo_vintage: int | None = None  # COG year the codes are expressed in
+    layout: str = ""
+    tables: dict[str, pl.DataFrame | duckdb.DuckDBPyRelation] = field(default_factory=dict)
+    row_count: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str  # CLI name, e.g. "insee_rp_logement"
+    label: str  # French label
+    producer: str
+    url: str
+    licence: str
+    description: str
+    read: Callable[..., Batch]
+
+
+def observations(rows: pl.DataFrame) -> pl.DataFrame:
+    """Normalise a frame to the observation contract (types, column order, status check)."""
+    frame = rows.select([pl.col(name).cast(dtype) for name, dtype in OBSERVATION_COLUMNS.items()])
+    bad = frame.filter(~pl.col("status").is_in(list(OBSERVED)))
+    if bad.height:
+        raise ValueError(f"statut inconnu : {bad['status'][0]}")
+    return frame
+
+
+def melt_values(
+    typed: pl.DataFrame,
+    *,
+    level: str | pl.Expr,
+    code: str,
+    year: int,
+    variables: dict[str, str],
+) -> pl.DataFrame:
+    """Wide typed frame -> observations. `variables` maps column -> variable name.
+
+    Status is `secret` where the column's secret flag is set, `missing` where the value
+    is null otherwise, `ok` elsewhere.
+    """
+    parts = []
+    level_expr = pl.lit(level) if isinstance(level, str) else level
+    for column, variable in variables.items():
+        secret_flag = f"{column}__secret"
+        secret = pl.col(secret_flag) if secret_flag in typed.columns else pl.lit(False)
+        value = pl.col(column).cast(pl.Float64)
+        status = (
+            pl.when(secret)
+            .then(pl.lit(Status.SECRET))
+            .when(value.is_null())
+            .then(pl.lit(Status.MISSING))
+            .otherwise(pl.lit(Status.OK))
+        )
+        parts.append(
+            typed.select(
+                level_expr.alias("level"),
+                pl.col(code).alias("code"),
+                pl.lit(year).alias("year"),
+                pl.lit(variable).alias("variable"),
+                value.alias("value"),
+                status.alias("status"),
+            )
+        )
+    return observations(pl.concat(parts))

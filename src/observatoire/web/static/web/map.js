@@ -1,0 +1,170 @@
+/* The one MapLibre map of the product (the portal's choropleths, the plans' objectives
+   map): a GeoJSON document fetched from the site, drawn as filled polygons with their
+   outlines on a plain background. No base map tiles, so the maps work offline; the same
+   figures are always in a table or grid of the page.
+
+   The container gets data-state="loading" | "ready" | "error", and a short message in a
+   .carte__etat paragraph while loading or on error. Each page script gives what is its
+   own: the colouring callback (a MapLibre "fill-color" expression for the document), the
+   popup content of a feature, and optionally a step before drawing (legend) and extra
+   layers (hatches).
+
+   Needs the vendored MapLibre (vendor/maplibre-gl/maplibre-gl.js) loaded before it. */
+(function () {
+  "use strict";
+
+  var LOCALE = {
+    "Map.Title": "Carte",
+    "NavigationControl.ZoomIn": "Zoom avant",
+    "NavigationControl.ZoomOut": "Zoom arrière",
+    "NavigationControl.ResetBearing": "Réorienter la carte vers le nord",
+    "Popup.Close": "Fermer",
+    "AttributionControl.ToggleAttribution": "Afficher ou masquer les crédits",
+    "CooperativeGesturesHandler.WindowsHelpText": "Ctrl + molette pour zoomer",
+    "CooperativeGesturesHandler.MacHelpText": "⌘ + molette pour zoomer",
+    "CooperativeGesturesHandler.MobileHelpText": "Deux doigts pour déplacer la carte"
+  };
+  var PADDING = 16;
+
+  function showState(el, state, message) {
+    el.setAttribute("data-state", state);
+    var note = el.querySelector(".carte__etat");
+    if (message) {
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "carte__etat fr-text--sm";
+        el.appendChild(note);
+      }
+      note.textContent = message;
+    } else if (note) {
+      note.remove();
+    }
+  }
+
+  function bboxOf(doc) {
+    if (doc.bbox && doc.bbox.length === 4) {
+      return doc.bbox;
+    }
+    var b = [180, 90, -180, -90];
+    function walk(c) {
+      if (typeof c[0] === "number") {
+        b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])];
+      } else {
+        c.forEach(walk);
+      }
+    }
+    doc.features.forEach(function (f) {
+      if (f.geometry) {
+        walk(f.geometry.coordinates);
+      }
+    });
+    return b;
+  }
+
+  function draw(el, doc, options) {
+    var box = bboxOf(doc);
+    var bounds = [[box[0], box[1]], [box[2], box[3]]];
+    var fit = { padding: PADDING, animate: false };
+    showState(el, "loading", "");
+    var map = new window.maplibregl.Map({
+      container: el,
+      style: {
+        version: 8,
+        sources: {},
+        layers: [{ id: "fond", type: "background", paint: { "background-color": options.background } }]
+      },
+      bounds: bounds,
+      fitBoundsOptions: { padding: PADDING },
+      attributionControl: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      cooperativeGestures: true,
+      renderWorldCopies: false,
+      locale: LOCALE
+    });
+    map.addControl(new window.maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    // The container may change size after the map is created (fonts, layout, print).
+    map.on("resize", function () {
+      map.fitBounds(bounds, fit);
+    });
+    map.on("load", function () {
+      map.resize();
+      map.fitBounds(bounds, fit);
+      map.addSource("zones", { type: "geojson", data: doc });
+      map.addLayer({ id: "zones", type: "fill", source: "zones", paint: { "fill-color": options.fill(doc) } });
+      if (options.layers) {
+        options.layers(map, "zones");
+      }
+      map.addLayer({
+        id: "limites",
+        type: "line",
+        source: "zones",
+        paint: { "line-color": "#505050", "line-width": 0.6 }
+      });
+      map.on("click", "zones", function (e) {
+        new window.maplibregl.Popup({ maxWidth: "18rem" })
+          .setLngLat(e.lngLat)
+          .setDOMContent(options.popup(e.features[0].properties))
+          .addTo(map);
+      });
+      map.on("mouseenter", "zones", function () {
+        map.getCanvas().style.cursor = "pointer";
+      });
+      map.on("mouseleave", "zones", function () {
+        map.getCanvas().style.cursor = "";
+      });
+      map.once("idle", function () {
+        showState(el, "ready", "");
+      });
+    });
+    map.on("error", function (e) {
+      showState(el, "error", "Carte incomplète : " + (e.error && e.error.message ? e.error.message : "erreur"));
+    });
+    return map;
+  }
+
+  /* Fetches options.url and draws it into `el`. options: url, accept (Accept header),
+     fill(doc) -> "fill-color" expression, popup(properties) -> DOM node, prepare(doc)
+     (optional, before drawing), layers(map, source) (optional, above the fill),
+     background (colour), figuresIn ("le tableau", "la grille": where the page repeats
+     the figures, said when the map cannot be drawn). */
+  function load(el, options) {
+    var figuresIn = options.figuresIn || "le tableau";
+    var opts = Object.assign({ background: "#f6f6f6", accept: "application/geo+json" }, options);
+    showState(el, "loading", "Chargement de la carte…");
+    if (!window.maplibregl || !window.maplibregl.Map) {
+      showState(el, "error", "La carte ne peut pas s'afficher ici ; les valeurs figurent dans " + figuresIn + ".");
+      return;
+    }
+    fetch(opts.url, { headers: { Accept: opts.accept } })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) {
+            throw new Error(body && body.erreur ? body.erreur : "erreur " + response.status);
+          }
+          return body;
+        });
+      })
+      .then(function (doc) {
+        try {
+          if (opts.prepare) {
+            opts.prepare(doc);
+          }
+          draw(el, doc, opts);
+        } catch (err) {
+          // WebGL refused (old browser, disabled GPU): the page still has every figure.
+          showState(
+            el,
+            "error",
+            "La carte ne peut pas s'afficher dans ce navigateur ; les valeurs figurent dans " + figuresIn + "."
+          );
+        }
+      })
+      .catch(function (err) {
+        showState(el, "error", "Carte indisponible : " + err.message);
+      });
+  }
+
+  window.observatoireMap = { load: load, showState: showState };
+})();
