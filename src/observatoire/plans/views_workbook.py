@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans.models import Plan
 from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
-from observatoire.plans.workbook_format import SHEETS, SheetProblem
+from observatoire.plans.workbook_format import SHEETS
+from observatoire.problems import Problem
 from observatoire.settings import active
 from observatoire.territories import Territory
 
@@ -80,7 +81,7 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
         parsed, problems = read_workbook(upload)
         if parsed is not None and not in_scope(request.user, Territory.parse(parsed.territory)):
             problems = [
-                SheetProblem(
+                Problem(
                     upload.name,
                     "le territoire du plan est hors de votre périmètre : demandez à un "
                     "administrateur de l'observatoire de l'importer.",

@@ -20,9 +20,10 @@ from observatoire.accounts.permissions import in_scope, profile_of, role_of
 from observatoire.contributions import access, feeding, partner_data
 from observatoire.contributions.forms import UploadForm
 from observatoire.contributions.models import Upload
-from observatoire.contributions.partner_data import PartnerRow, SheetProblem
+from observatoire.contributions.partner_data import PartnerRow
 from observatoire.contributions.views.common import bad_request, forbidden
 from observatoire.plans.models import Operation, Product
+from observatoire.problems import Problem
 from observatoire.settings import active
 
 PRODUCTS = dict(Product.choices)
@@ -90,7 +91,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     before = feeding.previous(digest, request.user)
     if before is not None:
         problems.append(
-            SheetProblem(
+            Problem(
                 f.name,
                 f"ce fichier a déjà été déposé le {before.uploaded_at:%d/%m/%Y} (dépôt n° "
                 f"{before.pk}) : le déposer de nouveau compterait ses logements deux fois.",
