@@ -1,6 +1,8 @@
-"""A problem found in a user's file, located by file, line, column and value (French).
+"""A problem found in a user's file, located by file (or sheet), line, column and value,
+and rendered in French: the one place that words where a problem is.
 
-Shared by the national sources and the groupings reader, which sit on different layers."""
+Shared by the national sources, the groupings reader, plan workbooks and partner data
+files, which sit on different layers."""
 
 from __future__ import annotations
 
@@ -17,9 +19,13 @@ class Problem:
     line: int | None = None
     column: str | None = None
     value: str | None = None
+    # A problem located in a sheet names the sheet; the file is named once, in the
+    # report's heading.
+    sheet: str | None = None
+    kind: str = "fichier"  # how the file is called when no sheet is named ("classeur")
 
     def __str__(self) -> str:
-        where = [f"fichier « {self.file} »"]
+        where = [f"feuille « {self.sheet} »" if self.sheet else f"{self.kind} « {self.file} »"]
         if self.line is not None:
             where.append(f"ligne {self.line}")
         if self.column is not None:

@@ -267,3 +267,58 @@ def test_template_download(client: Client) -> None:
     assert [c.value for c in wb["Projets"][1]] == PROJETS
     assert [c.value for c in wb["Programmation"][1]] == PROGRAMMATION
     assert wb["Projets"].max_row == 1  # headers only: the examples are on their own sheet
+
+
+def test_commune_codes_as_spreadsheets_write_them(signed_in: Callable[..., Client]) -> None:
+    """A CSV saved from Excel may carry "62510.0" or "COM:62510": the one commune-code
+    normalisation of observatoire.tabular reads both as 62510."""
+    content = (
+        "commune,operation,logements,produit,annee_financement\n"
+        "62510.0,Les Tilleuls,4,plus,2031\n"
+        " com:62510 ,Le Parc,3,plai,2031\n"
+    )
+    f = io.BytesIO(content.encode("cp1252"))
+    f.name = "programmation.csv"
+    contributeur = signed_in("contributeur", [LENS_EPCI])
+    before = counts()
+    html = contributeur.post(UPLOAD, {"fichier": f, "modele": "programmation"}).content.decode()
+    assert "Fichier contrôlé, aucun problème" in html and "2 lignes, 7 logements" in html
+    assert counts() == before
+
+
+def test_a_page_renamed_csv_is_refused_from_its_bytes(signed_in: Callable[..., Client]) -> None:
+    """The upload guard sniffs the bytes (as for exchange documents)."""
+    f = io.BytesIO(b"<html><script>alert(1)</script></html>")
+    f.name = "projets.csv"
+    contributeur = signed_in("contributeur", [LENS_EPCI])
+    before = counts()
+    html = contributeur.post(UPLOAD, {"fichier": f, "modele": "projets"}).content.decode()
+    assert "« projets.csv » n&#x27;est pas un tableau CSV lisible" in html
+    assert "une page HTML" in html
+    assert counts() == before
+
+
+def test_the_documented_partner_template_is_the_one_read(web: Any) -> None:
+    """docs/modele-donnees-partenaires.md lists exactly the sheets, columns and required
+    flags read, as docs/modele-plan.md does for plan workbooks."""
+    from pathlib import Path
+
+    from observatoire.contributions import partner_data
+
+    path = Path(__file__).resolve().parents[2] / "docs/modele-donnees-partenaires.md"
+    text = path.read_text("utf-8")
+    documented: dict[str, list[tuple[str, bool]]] = {}
+    for part in re.split(r"^## Feuille ", text, flags=re.M)[1:]:
+        name = re.match(r"`([^`]+)`", part)
+        assert name is not None
+        rows = re.findall(r"^\|\s*`([a-z_]+)`\s*\|\s*(oui|non)\s*\|", part, flags=re.M)
+        documented[name[1]] = [(col, flag == "oui") for col, flag in rows]
+    assert documented == {
+        sheet: [(c.name, c.required) for c in columns]
+        for sheet, columns in partner_data.SPECS.items()
+    }
+    products = re.search(r"`produit`\s*\|\s*oui\s*\|([^\n]+)", text)
+    stages = re.search(r"`stade`\s*\|\s*oui\s*\|([^\n]+)", text)
+    assert products is not None and stages is not None
+    assert tuple(re.findall(r"`([a-z_]+)`", products[1])) == partner_data.PRODUCTS
+    assert tuple(re.findall(r"`([a-z_]+)`", stages[1])) == partner_data.STAGES

@@ -209,3 +209,17 @@ def test_save_refuses_bad_groupings_and_keeps_the_previous_file(tmp_path: Path) 
 def test_suggest_slug() -> None:
     assert suggest_slug("Pôle urbain d'Arras") == "pole-urbain-d-arras"
     assert suggest_slug("---") == "mon-regroupement"
+
+
+def test_commune_codes_as_spreadsheets_write_them(tmp_path: Path) -> None:
+    """ "62498.0" (a number through a CSV export), "COM:62498" and "62 498": the one
+    commune-code normalisation of observatoire.tabular, shared with the other readers."""
+    path = write(
+        tmp_path,
+        HEADER
+        + "secteur-a;Secteur A;autre;62498.0;\n"
+        + "secteur-a;Secteur A;autre;COM:62510;\n"
+        + "secteur-a;Secteur A;autre;62 041;\n",
+    )
+    (grouping,) = load_groupings(path)
+    assert grouping.communes == ("62498", "62510", "62041")

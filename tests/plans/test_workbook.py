@@ -374,3 +374,21 @@ def test_the_documented_template_is_the_one_read(web: Settings) -> None:
     for sheet, columns in fmt.SHEETS.items():
         if sheet != "Plan":
             assert documented[sheet] == [(c.name, c.required) for c in columns], sheet
+
+
+def test_commune_codes_are_read_as_spreadsheets_write_them(
+    web: Settings, make_workbook: Make
+) -> None:
+    """A CSV round trip writes 62041 as "62041.0", and "COM:" may be left out: the one
+    commune-code normalisation of observatoire.tabular reads both."""
+    from observatoire.plans.workbook import read_workbook
+
+    def edit(s: Sheets) -> None:
+        s["Objectifs"][3][0] = "62041.0"
+        s["Indicateurs"][2][3] = " 62041 "
+
+    parsed, problems = read_workbook(make_workbook(edit, start=2033))
+    assert problems == []
+    assert parsed is not None
+    assert ("COM:62041", "plus") in {(o.territory, o.product) for o in parsed.objectives}
+    assert parsed.indicators[1].territory == "COM:62041"

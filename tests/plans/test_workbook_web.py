@@ -140,3 +140,9 @@ def test_export_downloads_the_plan_for_everyone(
     again = import_workbook(upload(response.content, "telecharge.xlsx"))
     assert canonical(again) == before
     assert client.get("/plans/999999/export.xlsx").status_code == 404
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_before_reading(animateur: Any) -> None:
+    """The upload guard sniffs the bytes: a CSV renamed .xlsx is refused like a .csv."""
+    response = animateur.post("/plans/importer/", {"classeur": upload(b"a;b\n", "plan.xlsx")})
+    assert "n&#x27;est pas un classeur .xlsx" in response.content.decode()

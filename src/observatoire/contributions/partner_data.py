@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -15,45 +14,50 @@ from typing import Any
 from observatoire.accounts.permissions import in_scope
 from observatoire.plans.models import Operation
 from observatoire.problems import Problem
+from observatoire.tabular import (
+    Column,
+    UnreadableError,
+    cell_text,
+    commune_code,
+    csv_delimiter,
+    decode,
+    find_sheet,
+    header_key,
+    match_header,
+    open_workbook,
+    records,
+)
 from observatoire.territories import Level, Territory, TerritoryError
 
 PROJETS, PROGRAMMATION = "Projets", "Programmation"
 TEMPLATES = {PROJETS: "projets", PROGRAMMATION: "programmation"}
 PRODUCTS = ("plai", "plus", "pls", "psla", "accession_libre", "locatif_libre")
 STAGES = tuple(str(s) for s in Operation.Stage.values)
-# Columns of each sheet, in the template's order; the required ones are checked per line.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    PROJETS: ("commune", "adresse", "operation", "logements", "produit", "annee_prevue", "stade"),
+# Columns of each sheet, in the template's order (docs/modele-donnees-partenaires.md);
+# a required column must be in the header line, its values are checked line by line.
+SPECS: dict[str, tuple[Column, ...]] = {
+    PROJETS: (
+        Column("commune", True),
+        Column("adresse", False, 300),
+        Column("operation", True, 300),
+        Column("logements", True),
+        Column("produit", True),
+        Column("annee_prevue", True),
+        Column("stade", True),
+    ),
     PROGRAMMATION: (
-        "commune",
-        "operation",
-        "logements",
-        "produit",
-        "annee_financement",
-        "bailleur",
+        Column("commune", True),
+        Column("operation", True, 300),
+        Column("logements", True),
+        Column("produit", True),
+        Column("annee_financement", True),
+        Column("bailleur", False, 200),
     ),
 }
-OPTIONAL = {"adresse", "bailleur"}
+COLUMNS = {sheet: tuple(c.name for c in specs) for sheet, specs in SPECS.items()}
 YEAR_COLUMN = {PROJETS: "annee_prevue", PROGRAMMATION: "annee_financement"}
 MAX_ROWS = 5000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-@dataclass(frozen=True)
-class SheetProblem(Problem):
-    """A problem located in a sheet (the file is named once, in the report's heading)."""
-
-    sheet: str = ""
-
-    def __str__(self) -> str:
-        where = [f"feuille « {self.sheet} »" if self.sheet else f"fichier « {self.file} »"]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
-        if self.value is not None:
-            where.append(f"valeur « {self.value[:60]} »")
-        return ", ".join(where) + f" : {self.message}"
 
 
 @dataclass(frozen=True)
@@ -77,22 +81,6 @@ class PartnerRow:
         return asdict(self)
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, spaces and dashes as underscores ("Année prévue" ->
-    "annee_prevue", "Accession libre" -> "accession_libre")."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = plain.strip().lower().replace("-", " ").replace("'", " ")
-    return "_".join(out.split())
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 class Checker:
     """Checks the lines of one file; the scope of communes is asked once per commune."""
 
@@ -102,14 +90,14 @@ class Checker:
         self.file_name = file_name
         self.user = user
         self.ref = data.referential()
-        self.problems: list[SheetProblem] = []
+        self.problems: list[Problem] = []
         self.rows: list[PartnerRow] = []
         self._scope: dict[str, bool] = {}
 
     def problem(
         self, sheet: str, line: int | None, column: str | None, value: str | None, message: str
     ) -> None:
-        self.problems.append(SheetProblem(self.file_name, message, line, column, value, sheet))
+        self.problems.append(Problem(self.file_name, message, line, column, value, sheet))
 
     def sheet(self, sheet: str, table: list[list[Any]]) -> None:
         """`table`: the sheet's lines, headers first."""
@@ -122,17 +110,12 @@ class Checker:
                 "la feuille est vide : la ligne 1 doit porter les en-têtes.",
             )
             return
-        headers = [fold(_cell(h)) for h in table[0]]
-        index: dict[str, int] = {}
-        for i, h in enumerate(headers):
-            if h in COLUMNS[sheet] and h not in index:
-                index[h] = i
-        missing = [c for c in COLUMNS[sheet] if c not in index and c not in OPTIONAL]
-        for c in missing:
+        header = match_header(table[0], SPECS[sheet])
+        for c in header.missing:
             self.problem(sheet, 1, c, None, f"colonne « {c} » absente de la ligne des en-têtes.")
-        if missing:
+        if header.missing:
             return
-        lines = [(n, row) for n, row in enumerate(table[1:], start=2) if any(_cell(v) for v in row)]
+        lines = list(records(table[1:], header))
         if not lines:
             self.problem(sheet, None, None, None, "aucune ligne de données sous les en-têtes.")
         if len(lines) > MAX_ROWS:
@@ -145,8 +128,7 @@ class Checker:
             )
             return
         for n, row in lines:
-            values = {c: _cell(row[i]) if i < len(row) else "" for c, i in index.items()}
-            self.line(sheet, n, values)
+            self.line(sheet, n, {c: cell_text(v) for c, v in row.items()})
 
     def line(self, sheet: str, n: int, v: dict[str, str]) -> None:
         before = len(self.problems)
@@ -157,7 +139,7 @@ class Checker:
         elif len(name) > 300:
             self.problem(sheet, n, "operation", name, "nom trop long (300 caractères au plus).")
         dwellings = self.count(sheet, n, v["logements"])
-        product = fold(v["produit"])
+        product = header_key(v["produit"])
         if not product:
             self.problem(
                 sheet,
@@ -176,7 +158,7 @@ class Checker:
             )
         year_col = YEAR_COLUMN[sheet]
         year = self.year(sheet, n, year_col, v[year_col])
-        stage = fold(v.get("stade", "")) if sheet == PROJETS else "financee"
+        stage = header_key(v.get("stade", "")) if sheet == PROJETS else "financee"
         if not stage:
             self.problem(
                 sheet,
@@ -210,9 +192,8 @@ class Checker:
         if not raw:
             self.problem(sheet, n, "commune", "", "code commune manquant.")
             return None
-        code = raw.upper().removeprefix("COM:").strip()
         try:
-            t = Territory(Level.COM, code.zfill(5) if code.isdigit() else code)
+            t = Territory(Level.COM, commune_code(raw))
         except TerritoryError:
             t = None
         if t is None or not self.ref.exists(t):
@@ -276,7 +257,7 @@ def _integer(raw: str) -> int | None:
 
 def read(
     content: bytes, file_name: str, user: Any, csv_template: str = "projets"
-) -> tuple[list[PartnerRow], list[SheetProblem]]:
+) -> tuple[list[PartnerRow], list[Problem]]:
     """The rows of a partner file and every problem found; rows are meaningful only
     when there is no problem at all."""
     checker = Checker(file_name, user)
@@ -301,24 +282,21 @@ def read(
 
 
 def _xlsx_tables(content: bytes, checker: Checker) -> list[tuple[str, list[list[Any]]]]:
-    from openpyxl import load_workbook
-
     if not zipfile.is_zipfile(io.BytesIO(content)):
         checker.problem(
             "", None, None, None, "ce fichier n'est pas un classeur Excel .xlsx lisible."
         )
         return []
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file; the user gets one message
+        wb = open_workbook(content, read_only=True)
+    except UnreadableError:
         checker.problem("", None, None, None, "ce classeur .xlsx est illisible ou endommagé.")
         return []
     out = []
-    by_fold = {fold(ws_name): ws_name for ws_name in wb.sheetnames}
-    for sheet in COLUMNS:
-        found = by_fold.get(fold(sheet))
-        if found is not None:
-            out.append((sheet, [list(r) for r in wb[found].iter_rows(values_only=True)]))
+    for sheet in SPECS:
+        ws = find_sheet(wb, sheet)
+        if ws is not None:
+            out.append((sheet, [list(r) for r in ws.iter_rows(values_only=True)]))
     wb.close()
     if not out:
         checker.problem(
@@ -332,20 +310,8 @@ def _xlsx_tables(content: bytes, checker: Checker) -> list[tuple[str, list[list[
 
 
 def _csv_table(content: bytes, checker: Checker, sheet: str) -> list[list[Any]] | None:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        checker.problem(
-            sheet, None, None, None, "encodage du fichier illisible : enregistrez-le en CSV UTF-8."
-        )
-        return None
+    text = decode(content)
     if "\x00" in text:
         checker.problem(sheet, None, None, None, "ce fichier n'est pas un fichier texte CSV.")
         return None
-    first = text.splitlines()[0] if text else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))]

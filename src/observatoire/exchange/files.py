@@ -1,9 +1,7 @@
-"""Uploaded files: checked from their bytes, kept outside any web root under random
-names, always served as attachments.
+"""Uploaded files: checked from their bytes by the upload guard (observatoire.uploads),
+kept outside any web root under random names, always served as attachments.
 
-The type is sniffed from the content, never taken from the browser: the extension must
-agree with it (an HTML page renamed .pdf is refused), text files must not be markup, and
-the client's file name is only cleaned for display (no directory part, no control
+The client's file name is only cleaned for display (no directory part, no control
 characters) — on disk the name is a random token."""
 
 from __future__ import annotations
@@ -11,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -20,98 +16,34 @@ from typing import IO, Any
 from django.http import FileResponse, Http404
 
 from observatoire.settings import active
+from observatoire.uploads import (
+    KINDS,
+    TEXT_LIMIT,
+    Guard,
+    Kind,
+    UploadError,
+    clean_filename,
+)
 
+__all__ = [
+    "ACCEPT_ATTRIBUTE",
+    "KINDS",
+    "Checked",
+    "Kind",
+    "UploadError",
+    "check",
+    "clean_filename",
+    "in_memory",
+    "remove",
+    "serve",
+    "store",
+]
 
-class UploadError(ValueError):
-    """A refused file; the message (French) names the file."""
-
-
-@dataclass(frozen=True)
-class Kind:
-    code: str
-    label: str
-    mime: str
-    extensions: tuple[str, ...]
-
-
-KINDS = {
-    k.code: k
-    for k in (
-        Kind("pdf", "PDF", "application/pdf", (".pdf",)),
-        Kind(
-            "docx",
-            "document Word (DOCX)",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            (".docx",),
-        ),
-        Kind(
-            "xlsx",
-            "classeur Excel (XLSX)",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            (".xlsx",),
-        ),
-        Kind(
-            "odt", "texte OpenDocument (ODT)", "application/vnd.oasis.opendocument.text", (".odt",)
-        ),
-        Kind(
-            "ods",
-            "classeur OpenDocument (ODS)",
-            "application/vnd.oasis.opendocument.spreadsheet",
-            (".ods",),
-        ),
-        Kind("csv", "tableau CSV", "text/csv; charset=utf-8", (".csv",)),
-        Kind("txt", "texte brut", "text/plain; charset=utf-8", (".txt",)),
-        Kind("png", "image PNG", "image/png", (".png",)),
-        Kind("jpeg", "image JPEG", "image/jpeg", (".jpg", ".jpeg")),
-    )
-}
-ACCEPTED_EXTENSIONS = tuple(e for k in KINDS.values() for e in k.extensions)
-ACCEPT_ATTRIBUTE = ",".join(ACCEPTED_EXTENSIONS)
+GUARD = Guard(tuple(KINDS))
+ACCEPT_ATTRIBUTE = ",".join(GUARD.extensions)
 MIMES = {k.mime for k in KINDS.values()}
 OCTETS = "application/octet-stream"
-
-# Markup a browser could run if it ever rendered the file: refused in "text" files.
-MARKUP = re.compile(rb"<\s*(!doctype|html|head|body|script|iframe|svg|object|embed|\?xml)", re.I)
-TEXT_LIMIT = 2_000_000
 PDF_PAGE_LIMIT = 500
-
-
-def max_bytes() -> int:
-    return active().max_upload_mb * 1024 * 1024
-
-
-def clean_filename(raw: str, fallback: str = "document") -> str:
-    """The last path component, without control characters nor leading dots, at most
-    150 characters: `../../etc/passwd.pdf` becomes `passwd.pdf`."""
-    name = re.split(r"[\\/]", raw or "")[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.replace('"', "").strip().lstrip(".").strip()
-    if not name:
-        return fallback
-    if len(name) > 150:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 150 - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else name[:150]
-    return name
-
-
-def _zip_kind(data: IO[bytes]) -> str | None:
-    try:
-        with zipfile.ZipFile(data) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names:
-                if "word/document.xml" in names:
-                    return "docx"
-                if "xl/workbook.xml" in names:
-                    return "xlsx"
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                mimetype = archive.read("mimetype").strip()
-                return {
-                    b"application/vnd.oasis.opendocument.text": "odt",
-                    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
-                }.get(mimetype)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return None
-    return None
 
 
 def _decoded(handle: IO[bytes]) -> str:
@@ -122,43 +54,6 @@ def _decoded(handle: IO[bytes]) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1252", errors="replace")
-
-
-def _text_kind(content: bytes) -> str | None:
-    if b"\x00" in content:
-        return None
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            # French spreadsheets often export CSV in Windows-1252.
-            content.decode("cp1252")
-        except UnicodeDecodeError:
-            return None
-    if MARKUP.search(content[:4096]):
-        return "html"
-    return "text"
-
-
-def sniff(handle: IO[bytes]) -> str:
-    """The type read from the bytes: a code of KINDS, "text" (csv or txt), "html" (markup)
-    or "inconnu"."""
-    handle.seek(0)
-    head = handle.read(8)
-    handle.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        found = _zip_kind(handle)
-        handle.seek(0)
-        return found or "inconnu"
-    found = _text_kind(handle.read())
-    handle.seek(0)
-    return found or "inconnu"
 
 
 def pdf_text(handle: IO[bytes], filename: str) -> str:
@@ -200,42 +95,15 @@ class Checked:
 def check(upload: Any) -> Checked:
     """Check one uploaded file (Django UploadedFile or any object with .name, .size and
     file methods); raise UploadError with a French message naming it."""
+    kind, found = GUARD.check(upload)
     filename = clean_filename(getattr(upload, "name", ""))
-    size = int(upload.size)
-    limit = active().max_upload_mb
-    if size > max_bytes():
-        raise UploadError(
-            f"Le fichier « {filename} » pèse {size / 1048576:.1f} Mo : la taille maximale "
-            f"est de {limit} Mo."
-        )
-    if size == 0:
-        raise UploadError(f"Le fichier « {filename} » est vide.")
-    extension = Path(filename.lower()).suffix
-    wanted = next((k for k in KINDS.values() if extension in k.extensions), None)
-    if wanted is None:
-        raise UploadError(
-            f"Le fichier « {filename} » n'a pas une extension acceptée "
-            f"({', '.join(ACCEPTED_EXTENSIONS)})."
-        )
     handle = upload.file if hasattr(upload, "file") else upload
-    found = sniff(handle)
-    matches = found == wanted.code or (found == "text" and wanted.code in ("csv", "txt"))
-    if not matches:
-        described = {
-            "html": "une page HTML ou du balisage",
-            "text": "du texte brut",
-            "inconnu": "un format non reconnu",
-        }.get(found, KINDS[found].label if found in KINDS else found)
-        raise UploadError(
-            f"Le fichier « {filename} » porte l'extension {extension} mais son contenu est "
-            f"{described} : il est refusé."
-        )
     text = ""
-    if wanted.code == "pdf":
+    if kind.code == "pdf":
         text = pdf_text(handle, filename)
     elif found == "text":
         text = _decoded(handle)
-    return Checked(handle=handle, filename=filename, kind=wanted, size=size, text=text)
+    return Checked(handle=handle, filename=filename, kind=kind, size=int(upload.size), text=text)
 
 
 def storage_dir() -> Path:

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans.models import Plan
 from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
-from observatoire.plans.workbook_format import SHEETS, SheetProblem
+from observatoire.plans.workbook_format import SHEETS
+from observatoire.problems import Problem
 from observatoire.settings import active
 from observatoire.territories import Territory
+from observatoire.uploads import Guard, UploadError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHOWN = 1000  # problems listed on the page; the heading gives the full count
@@ -45,19 +47,19 @@ def plan_url(plan: Plan) -> str:
         return f"/plans/{plan.pk}/"
 
 
-def _check_upload(upload: Any) -> str | None:
-    """A French message when the upload cannot even be read as a workbook."""
-    if upload is None:
-        return "Choisissez le classeur du plan (fichier .xlsx)."
-    if not upload.name.lower().endswith(".xlsx"):
-        return (
-            f"« {upload.name} » n'est pas un classeur .xlsx : enregistrez-le au format "
-            "« Classeur Excel (.xlsx) » puis recommencez."
-        )
-    limit = active().max_upload_mb
-    if upload.size > limit * 1024 * 1024:
-        return f"« {upload.name} » dépasse la taille maximale de {limit} Mo."
-    return None
+# Refusals before reading: a file the workbook reader could not open.
+_NOT_XLSX = (
+    "« {name} » n'est pas un classeur .xlsx : enregistrez-le au format "
+    "« Classeur Excel (.xlsx) » puis recommencez."
+)
+GUARD = Guard(
+    ("xlsx",),
+    missing="Choisissez le classeur du plan (fichier .xlsx).",
+    extension=_NOT_XLSX,
+    too_big="« {name} » dépasse la taille maximale de {limit} Mo.",
+    empty=_NOT_XLSX,
+    content=_NOT_XLSX,
+)
 
 
 @login_required
@@ -72,15 +74,16 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         upload = request.FILES.get("classeur")
-        error = _check_upload(upload)
-        if error is not None:
-            context["error"] = error
+        try:
+            GUARD.check(upload)
+        except UploadError as exc:
+            context["error"] = str(exc)
             return render(request, "plans/workbook_import.html", context)
         assert upload is not None
         parsed, problems = read_workbook(upload)
         if parsed is not None and not in_scope(request.user, Territory.parse(parsed.territory)):
             problems = [
-                SheetProblem(
+                Problem(
                     upload.name,
                     "le territoire du plan est hors de votre périmètre : demandez à un "
                     "administrateur de l'observatoire de l'importer.",

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from observatoire.accounts.models import AuditEvent, Organisation
+from observatoire.plans import workbook_checks
 from observatoire.plans.models import (
     Action,
     ActionActor,
@@ -23,14 +24,14 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
-from observatoire.plans.workbook_format import ParsedPlan, SheetProblem
-from observatoire.plans.workbook_read import Source, read_workbook, source_name
+from observatoire.plans.workbook_format import SHEETS, ParsedPlan
+from observatoire.plans.workbook_read import Reader, Source, load, source_name
 from observatoire.plans.workbook_write import export_workbook
-from observatoire.problems import render
+from observatoire.problems import Problem, render
+from observatoire.tabular import header_key
 
 __all__ = [
     "ParsedPlan",
-    "SheetProblem",
     "WorkbookError",
     "export_workbook",
     "find_existing",
@@ -42,13 +43,33 @@ __all__ = [
 class WorkbookError(Exception):
     """The workbook was refused; `problems` lists every problem found."""
 
-    def __init__(self, name: str, problems: Sequence[SheetProblem]):
+    def __init__(self, name: str, problems: Sequence[Problem]):
         self.name = name
         self.problems = list(problems)
         super().__init__(self.render())
 
     def render(self) -> str:
         return render(self.problems, f"dans le classeur « {self.name} »", "rien n'a été importé")
+
+
+def read_workbook(source: Source) -> tuple[ParsedPlan | None, list[Problem]]:
+    """The checked plan, or None and every problem found (nothing is saved here)."""
+    reader = Reader(source_name(source))
+    try:
+        workbook = load(source)
+    except ValueError as exc:
+        reader.problem(None, str(exc))
+        return None, reader.problems
+    try:
+        sheets = reader.sheets(workbook)
+    finally:
+        workbook.close()
+    plan = workbook_checks.check(reader, sheets)
+    if reader.problems:
+        order = {header_key(name): i for i, name in enumerate(SHEETS)}
+        reader.problems.sort(key=lambda p: (order.get(header_key(p.sheet or ""), -1), p.line or 0))
+        return None, reader.problems
+    return plan, []
 
 
 def find_existing(parsed: ParsedPlan) -> Plan | None:

@@ -15,7 +15,16 @@ from observatoire.plans.workbook_format import (
     ParsedObjective,
     ParsedPlan,
 )
-from observatoire.plans.workbook_read import Reader, Sheet, as_text, duplicates, numbers, rows
+from observatoire.plans.workbook_read import (
+    Reader,
+    Sheet,
+    as_text,
+    duplicates,
+    known,
+    numbers,
+    rows,
+)
+from observatoire.tabular import header_key
 from observatoire.territories import Territory
 
 
@@ -61,7 +70,7 @@ def _plan(reader: Reader, sheet: Sheet | None, ctx: Context) -> dict[str, Any] |
         return None
     lines: dict[str, tuple[int, dict[str, Any]]] = {}
     for line, row in sheet.rows:
-        key = fmt.header_key(as_text(row.get("champ")))
+        key = header_key(as_text(row.get("champ")))
         if key not in fmt.PLAN_FIELDS:
             reader.problem(
                 sheet,
@@ -151,28 +160,13 @@ def _orientations(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[tup
     return out
 
 
-def _known(
-    reader: Reader,
-    sheet: Sheet,
-    line: int,
-    key: str,
-    number: str,
-    known: set[str] | None,
-    what: str,
-) -> bool:
-    if not number or known is None or number in known:
-        return bool(number)
-    reader.problem(sheet, what, line, key, number)
-    return False
-
-
 def _actions(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[ParsedAction]:
     out: list[ParsedAction] = []
     seen: dict[Any, int] = {}
     for s, line, row in rows(sheet):
         number = reader.text(s, line, row, "numero")
         orientation = reader.text(s, line, row, "orientation")
-        _known(
+        known(
             reader,
             s,
             line,
@@ -263,7 +257,7 @@ _UNKNOWN_ACTION = "action inconnue : aucune ligne de la feuille Actions ne porte
 
 def _action(reader: Reader, s: Sheet, line: int, row: dict[str, Any], ctx: Context) -> str:
     number = reader.text(s, line, row, "action")
-    return number if _known(reader, s, line, "action", number, ctx.actions, _UNKNOWN_ACTION) else ""
+    return number if known(reader, s, line, "action", number, ctx.actions, _UNKNOWN_ACTION) else ""
 
 
 def _actors(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[ParsedActor]:

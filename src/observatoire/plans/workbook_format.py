@@ -4,7 +4,6 @@ and the plan as read from a workbook, before anything touches the database."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,34 +11,7 @@ from decimal import Decimal
 
 from observatoire.accounts.models import Organisation
 from observatoire.plans.models import ActorRole, PlanType, Product
-from observatoire.problems import Problem
-
-
-@dataclass(frozen=True)
-class SheetProblem(Problem):
-    """A problem located in a sheet of the workbook (the file is named once, in the
-    report's heading)."""
-
-    sheet: str | None = None
-
-    def __str__(self) -> str:
-        where = [f"feuille « {self.sheet} »" if self.sheet else f"classeur « {self.file} »"]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
-        if self.value is not None:
-            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-            where.append(f"valeur « {shown} »")
-        return ", ".join(where) + f" : {self.message}"
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool = False
-    max_length: int | None = None
-
+from observatoire.tabular import Column, fold
 
 PLAN_SHEET = "Plan"
 PLAN_FIELDS: dict[str, Column] = {
@@ -124,18 +96,6 @@ MAX_AMOUNT = Decimal("999999999999.99")  # BudgetLine: 14 digits, 2 decimals
 MAX_TERRITORY = 40  # territory fields of the models
 MAX_DWELLINGS = 10_000_000
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, `_`/`-`/spaces as one space: how headers and values
-    are compared ("Échéance" = "echeance", "à lancer" = "a_lancer")."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s_\-]+", " ", plain).strip().lower()
-
-
-def header_key(text: str) -> str:
-    return fold(text).replace(" ", "_")
 
 
 @dataclass(frozen=True)

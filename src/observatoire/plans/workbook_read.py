@@ -1,5 +1,6 @@
-"""Read and check a whole plan workbook before anything is saved: every problem is
-reported with its sheet, line, column and value (French)."""
+"""Read the sheets of a plan workbook and check its cells: every problem is reported
+with its sheet, line, column and value (French). The checks between sheets are in
+`workbook_checks`, the whole read in `workbook.read_workbook`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from observatoire.plans import workbook_format as fmt
-from observatoire.plans.workbook_format import Choices, Column, ParsedPlan, SheetProblem
+from observatoire.plans.workbook_format import Choices, Column
+from observatoire.problems import Problem
+from observatoire.tabular import (
+    UnreadableError,
+    commune_code,
+    find_sheet,
+    header_key,
+    match_header,
+    open_workbook,
+    records,
+)
 from observatoire.territories import Level, Territory, TerritoryError
 
 Source = str | Path | IO[bytes]
@@ -61,7 +72,7 @@ class Sheet:
 class Reader:
     def __init__(self, source: str):
         self.source = source
-        self.problems: list[SheetProblem] = []
+        self.problems: list[Problem] = []
         self.specs: dict[str, dict[str, Column]] = {}
 
     def problem(
@@ -76,14 +87,15 @@ class Reader:
         if isinstance(sheet, Sheet) and column is not None:
             column = sheet.column(column)
         shown = None if value is None else as_text(value)
-        self.problems.append(SheetProblem(self.source, message, line, column, shown, name))
+        self.problems.append(
+            Problem(self.source, message, line, column, shown, name, kind="classeur")
+        )
 
     # ------------------------------------------------------------------ sheets
     def sheets(self, workbook: Any) -> dict[str, Sheet]:
-        by_key = {fmt.header_key(ws.title): ws for ws in workbook.worksheets}
         found: dict[str, Sheet] = {}
         for name, columns in fmt.SHEETS.items():
-            ws = by_key.get(fmt.header_key(name))
+            ws = find_sheet(workbook, name)
             if ws is None:
                 self.problem(
                     name,
@@ -101,41 +113,22 @@ class Reader:
         spec = {c.name: c for c in columns}
         self.specs[ws.title] = spec
         rows = ws.iter_rows(values_only=True)
-        header = [clean(v) for v in next(rows, ())]
-        positions: dict[str, int] = {}
-        written: dict[str, str] = {}
-        ok = True
-        for i, raw in enumerate(header):
-            if raw is None:
-                continue
-            key = fmt.header_key(as_text(raw))
-            if key not in spec:
-                self.problem(
-                    ws.title,
-                    "colonne inconnue : les colonnes de cette feuille sont "
-                    + ", ".join(spec)
-                    + ".",
-                    1,
-                    as_text(raw),
-                )
-            elif key in positions:
-                self.problem(ws.title, "colonne en double.", 1, as_text(raw))
-                ok = False
+        header = match_header([clean(v) for v in next(rows, ())], columns)
+        listing = ", ".join(spec)
+        for _, written in sorted(header.unknown + header.repeated):
+            if header_key(written) in spec:
+                self.problem(ws.title, "colonne en double.", 1, written)
             else:
-                positions[key] = i
-                written[key] = as_text(raw)
-        for c in columns:
-            if c.required and c.name not in positions:
-                self.problem(ws.title, "colonne obligatoire absente de la ligne 1.", 1, c.name)
-                ok = False
-        if not ok:
+                message = f"colonne inconnue : les colonnes de cette feuille sont {listing}."
+                self.problem(ws.title, message, 1, written)
+        for name in header.missing:
+            self.problem(ws.title, "colonne obligatoire absente de la ligne 1.", 1, name)
+        if header.repeated or header.missing:
             return None
-        data: list[tuple[int, Row]] = []
-        for line, values in enumerate(rows, start=2):
-            row = {k: clean(values[i]) if i < len(values) else None for k, i in positions.items()}
-            if any(v is not None for v in row.values()):
-                data.append((line, row))
-        return Sheet(ws.title, written, data)
+        data = [
+            (line, {k: clean(v) for k, v in row.items()}) for line, row in records(rows, header)
+        ]
+        return Sheet(ws.title, header.written, data)
 
     # ------------------------------------------------------------------ cells
     def empty(self, sheet: Sheet, line: int, row: Row, key: str, spec: Column | None) -> bool:
@@ -275,10 +268,8 @@ class Reader:
             return None
         value = row[key]
         raw = as_text(value)
-        if isinstance(value, int):
-            raw = raw.zfill(5)
-        if ":" not in raw and len(raw) == 5:
-            raw = f"COM:{raw}"
+        if ":" not in raw and len(code := commune_code(value)) == 5:
+            raw = f"COM:{code}"
         try:
             t = Territory.parse(raw)
         except TerritoryError as exc:
@@ -322,6 +313,22 @@ def duplicates(
     return True
 
 
+def known(
+    reader: Reader,
+    sheet: Sheet,
+    line: int,
+    key: str,
+    number: str,
+    numbers: set[str] | None,
+    what: str,
+) -> bool:
+    """True when `number` is one of `numbers` (or they are unknown); reports it otherwise."""
+    if not number or numbers is None or number in numbers:
+        return bool(number)
+    reader.problem(sheet, what, line, key, number)
+    return False
+
+
 def _shown(key: Any) -> str:
     if isinstance(key, tuple):
         return " / ".join(as_text(k) for k in key)
@@ -330,15 +337,9 @@ def _shown(key: Any) -> str:
 
 def load(source: Source) -> Any:
     """The openpyxl workbook (cached values, not formulas); ValueError when unreadable."""
-    from openpyxl import load_workbook
-
     try:
-        handle: Any = source
-        if not isinstance(source, str | Path) and hasattr(source, "seek"):
-            source.seek(0)
-        return load_workbook(handle, data_only=True)
-    # Any failure of the parser on an untrusted file is the same answer for the user.
-    except Exception as exc:
+        return open_workbook(source)
+    except UnreadableError as exc:
         raise ValueError(
             "fichier illisible : un classeur Excel .xlsx est attendu "
             "(enregistrez-le au format « Classeur Excel (.xlsx) »)."
@@ -349,28 +350,3 @@ def rows(sheet: Sheet | None) -> Iterable[tuple[Sheet, int, Row]]:
     if sheet is None:
         return []
     return [(sheet, line, row) for line, row in sheet.rows]
-
-
-def read_workbook(source: Source) -> tuple[ParsedPlan | None, list[SheetProblem]]:
-    """The checked plan, or None and every problem found (nothing is saved here)."""
-    from observatoire.plans import workbook_checks
-
-    name = source_name(source)
-    reader = Reader(name)
-    try:
-        workbook = load(source)
-    except ValueError as exc:
-        reader.problem(None, str(exc))
-        return None, reader.problems
-    try:
-        sheets = reader.sheets(workbook)
-    finally:
-        workbook.close()
-    plan = workbook_checks.check(reader, sheets)
-    if reader.problems:
-        order = {fmt.header_key(name): i for i, name in enumerate(fmt.SHEETS)}
-        reader.problems.sort(
-            key=lambda p: (order.get(fmt.header_key(p.sheet or ""), -1), p.line or 0)
-        )
-        return None, reader.problems
-    return plan, []

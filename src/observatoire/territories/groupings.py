@@ -18,7 +18,6 @@ but lists a commune once, and has one libellé and one type.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -28,11 +27,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from observatoire.problems import Problem, render
+from observatoire.tabular import Column, commune_code, decode, header_key, match_header
 from observatoire.territories.model import Level, Territory
 from observatoire.territories.referential import COG_YEAR, Grouping, fold, national
 from observatoire.territories.vintages import successors
 
 COLUMNS = ("regroupement", "libelle", "type", "code_commune")
+SPECS = tuple(Column(name, True) for name in COLUMNS)
 OPTIONAL = ("nom_commune",)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SLUG_MAX = 63  # Territory GRP codes
@@ -57,18 +58,7 @@ def _decode(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise GroupingError([Problem(path.name, f"fichier illisible ({exc.strerror}).")]) from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        data = data.removeprefix(codecs.BOM_UTF8)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Excel's ";" CSV export is Windows-1252; bytes it leaves undefined -> Latin-1.
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
+    text = decode(data)
     if not text.strip():
         raise GroupingError([Problem(path.name, "le fichier est vide.")])
     if "\x00" in text:
@@ -84,19 +74,10 @@ def _decode(path: Path) -> str:
     return text
 
 
-def _column_name(raw: str) -> str:
-    return "_".join(fold(raw).replace("_", " ").split())
-
-
 def suggest_slug(text: str) -> str:
     """A valid identifier close to `text` ("Secteur Nord" -> "secteur-nord")."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     return "-".join(words)[:SLUG_MAX].strip("-") or "mon-regroupement"
-
-
-def _commune_code(raw: str) -> str:
-    code = raw.strip().upper()
-    return code.zfill(5) if code.isdigit() and len(code) == 4 else code
 
 
 def _unknown_commune(code: str) -> str:
@@ -130,12 +111,12 @@ def load_groupings(path: Path) -> list[Grouping]:
         problems.append(Problem(path.name, message, line, column, value))
 
     header = next(reader)
-    columns = [_column_name(h) for h in header]
+    matched = match_header(header, SPECS)
     if len(header) == 1 and any(sep in header[0] for sep in (",", "\t")):
         sep = "," if "," in header[0] else "tabulation"
         problem(f"séparateur « ; » attendu, le fichier semble séparé par « {sep} ».", 1)
         raise GroupingError(problems)
-    missing = [c for c in COLUMNS if c not in columns]
+    missing = matched.missing
     if missing:
         found = ", ".join(h.strip() for h in header if h.strip()) or "aucune"
         problem(
@@ -144,12 +125,13 @@ def load_groupings(path: Path) -> list[Grouping]:
             1,
         )
         raise GroupingError(problems)
+    repeated = {header_key(written) for _, written in matched.repeated}
     for name in COLUMNS:
-        if columns.count(name) > 1:
+        if name in repeated:
             problem("colonne présente plusieurs fois.", 1, name)
     if problems:
         raise GroupingError(problems)
-    index = {name: columns.index(name) for name in COLUMNS}
+    index = matched.positions
     current = national().commune_dep
 
     order: list[str] = []
@@ -191,7 +173,7 @@ def load_groupings(path: Path) -> list[Grouping]:
             problem("libellé du regroupement manquant.", line, "libelle")
         if not kind:
             problem("type manquant (SCOT, secteur PLH, secteur PDH, PLH, autre...).", line, "type")
-        code = _commune_code(raw_code)
+        code = commune_code(raw_code)
         code_ok = code in current
         if not raw_code:
             problem("code commune manquant.", line, "code_commune")

@@ -20,10 +20,12 @@ from observatoire.accounts.permissions import in_scope, profile_of, role_of
 from observatoire.contributions import access, feeding, partner_data
 from observatoire.contributions.forms import UploadForm
 from observatoire.contributions.models import Upload
-from observatoire.contributions.partner_data import PartnerRow, SheetProblem
+from observatoire.contributions.partner_data import PartnerRow
 from observatoire.contributions.views.common import bad_request, forbidden
 from observatoire.plans.models import Operation, Product
+from observatoire.problems import Problem
 from observatoire.settings import active
+from observatoire.uploads import Guard, UploadError
 
 PRODUCTS = dict(Product.choices)
 STAGES = dict(Operation.Stage.choices)
@@ -46,14 +48,14 @@ def _organisation(user: Any) -> Any:
     return profile.organisation if profile is not None else None
 
 
-def _check_file(upload: Any) -> str | None:
-    name = upload.name.lower()
-    if not (name.endswith(".xlsx") or name.endswith(".csv")):
-        return f"« {upload.name} » n'est ni un classeur .xlsx ni un fichier .csv."
-    limit = active().max_upload_mb
-    if upload.size > limit * 1024 * 1024:
-        return f"« {upload.name} » dépasse la taille maximale de {limit} Mo."
-    return None
+_NOT_READABLE = "« {name} » n'est ni un classeur .xlsx ni un fichier .csv."
+GUARD = Guard(
+    ("xlsx", "csv"),
+    extension=_NOT_READABLE,
+    too_big="« {name} » dépasse la taille maximale de {limit} Mo.",
+    empty="« {name} » est vide.",
+    content="« {name} » n'est pas un {expected} lisible : son contenu est {described}.",
+)
 
 
 def _page(request: HttpRequest, **context: Any) -> HttpResponse:
@@ -79,9 +81,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form=form)
     f = form.cleaned_data["fichier"]
-    error = _check_file(f)
-    if error is not None:
-        return _page(request, form=form, error=error)
+    try:
+        GUARD.check(f)
+    except UploadError as exc:
+        return _page(request, form=form, error=str(exc))
     content = f.read()
     digest = hashlib.sha256(content).hexdigest()
     rows, problems = partner_data.read(
@@ -90,7 +93,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     before = feeding.previous(digest, request.user)
     if before is not None:
         problems.append(
-            SheetProblem(
+            Problem(
                 f.name,
                 f"ce fichier a déjà été déposé le {before.uploaded_at:%d/%m/%Y} (dépôt n° "
                 f"{before.pk}) : le déposer de nouveau compterait ses logements deux fois.",
