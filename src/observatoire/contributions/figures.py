@@ -14,6 +14,7 @@ from observatoire.accounts import audit
 from observatoire.accounts.models import AuditEvent
 from observatoire.accounts.permissions import profile_of
 from observatoire.contributions.models import FigureContribution, FigureEvent
+from observatoire.figures import cube
 from observatoire.indicators.catalog import catalog
 from observatoire.indicators.query import QueryError, Value
 from observatoire.territories import Territory
@@ -27,12 +28,11 @@ class AlreadyDecided(Exception):
 
 def official(code: str, territory: Territory, year: int | None) -> Value | None:
     """The observatory's own value (None when the cube cannot answer)."""
-    from observatoire.portal import data
 
     if code not in catalog():
         return None
     try:
-        return data.cube().value(code, territory, year=year)
+        return cube().value(code, territory, year=year)
     except QueryError:
         return None
 

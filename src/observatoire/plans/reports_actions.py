@@ -10,6 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from observatoire import figures
+from observatoire.figures import QueryError
+from observatoire.indicators.catalog import catalog
 from observatoire.plans.models import (
     Action,
     ActionIndicator,
@@ -21,7 +24,6 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
-from observatoire.territories import Territory, TerritoryError
 
 STATUS_LABELS = dict(ActionStatus.choices)
 MILESTONE_LABELS = dict(MilestoneStatus.choices)
@@ -172,10 +174,6 @@ def actions_block(plan: Plan, year: int, at: date) -> dict[str, Any]:
 def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> dict[str, Any]:
     """Value of a catalogue indicator for `year` (else the last one before), public
     diffusion only: the reports are public."""
-    from observatoire.indicators.catalog import catalog
-    from observatoire.indicators.query import QueryError
-    from observatoire.portal import data
-
     out: dict[str, Any] = {"value": None, "text": "non disponible", "year": None, "source": ""}
     spec = catalog().get(ind.indicator_code)
     if spec is None:
@@ -186,9 +184,8 @@ def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> dict[str, 
         out["note"] = "non reproduit dans ce document public"
         return out
     try:
-        territory = Territory.parse(ind.territory or plan.territory)
-        series = data.cube().series(spec.code, territory)
-    except (QueryError, TerritoryError, KeyError) as exc:
+        series = figures.series(spec.code, ind.territory or plan.territory)
+    except QueryError as exc:
         out["note"] = str(exc) or "valeurs indisponibles"
         return out
     known = [v for v in series if v.year is not None and v.year <= year and v.value is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from observatoire import figures
 from observatoire.plans import workbook_format as fmt
 from observatoire.plans.workbook_format import (
     ParsedAction,
@@ -126,10 +127,8 @@ def _plan(reader: Reader, sheet: Sheet | None, ctx: Context) -> dict[str, Any] |
         else:
             ctx.period = range(start, end + 1)
     if head["territory"] is not None:
-        from observatoire.portal import data
-
         ctx.territory = head["territory"]
-        ctx.communes = set(data.referential().communes_of(head["territory"]))
+        ctx.communes = set(figures.referential().communes_of(head["territory"]))
         head["territory"] = head["territory"].id
     if missing or any(head[k] is None for k in ("title", "type", "territory")):
         return None
@@ -367,14 +366,13 @@ def _indicators(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[Parse
 
 
 def _objectives(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[ParsedObjective]:
-    from observatoire.portal import data
 
     out: list[ParsedObjective] = []
     seen: dict[Any, int] = {}
     for s, line, row in rows(sheet):
         territory = reader.territory(s, line, row, "territoire")
         if territory is not None and ctx.communes is not None and territory != ctx.territory:
-            inside = set(data.referential().communes_of(territory))
+            inside = set(figures.referential().communes_of(territory))
             if not inside or not inside <= ctx.communes:
                 reader.problem(
                     s,
