@@ -14,9 +14,8 @@ from observatoire.accounts import audit
 from observatoire.accounts.models import AuditEvent
 from observatoire.accounts.permissions import profile_of
 from observatoire.contributions.models import FigureContribution, FigureEvent
-from observatoire.figures import cube
+from observatoire.figures import QueryError, Value, cube
 from observatoire.indicators.catalog import catalog
-from observatoire.indicators.query import QueryError, Value
 from observatoire.territories import Territory
 
 Status = FigureContribution.Status

@@ -13,6 +13,7 @@ from dsfr.forms import DsfrBaseForm
 
 from observatoire import figures
 from observatoire.accounts.models import Organisation
+from observatoire.accounts.permissions import can_read
 from observatoire.exchange import files
 from observatoire.exchange.models import Diffusion, DocumentKind, Theme
 from observatoire.settings import active
@@ -187,8 +188,6 @@ class DocumentForm(Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("diffusion") == "restreint" and "territories" in cleaned:
-            from observatoire.accounts.permissions import can_read
-
             ids = cleaned["territories"]
             if not ids:
                 self.add_error(

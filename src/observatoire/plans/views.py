@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, render
 
 from observatoire import figures
 from observatoire.accounts.permissions import can_read, has_role
-from observatoire.figures import territory_name
+from observatoire.figures import QueryError, territory_name
 from observatoire.indicators.catalog import catalog
-from observatoire.indicators.query import QueryError
 from observatoire.plans import followup, progress
 from observatoire.plans.models import (
     Action,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from observatoire import figures
+from observatoire.indicators.catalog import catalog
 from observatoire.plans import workbook_format as fmt
 from observatoire.plans.workbook_format import (
     ParsedAction,
@@ -334,8 +335,6 @@ def _milestones(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[Parse
 
 
 def _indicators(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[ParsedIndicator]:
-    from observatoire.indicators.catalog import catalog
-
     codes = catalog()
     out: list[ParsedIndicator] = []
     seen: dict[Any, int] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from observatoire.indicators.query import Value
+from observatoire.figures import Value
 from observatoire.territories import Territory
 
 register = template.Library()
