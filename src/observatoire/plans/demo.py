@@ -109,7 +109,7 @@ def split_objectives(plan: Plan) -> int:
     proportion to the résidences principales; only for (year, product) pairs without
     commune objectives of their own. Returns the number of objectives created."""
 
-    communes = sorted(figures.referential().communes_of(Territory.parse(plan.territory)))
+    communes = sorted(figures.communes_of(Territory.parse(plan.territory)))
     weights = _weights(communes)
     done = set(plan.objectives.filter(territory__startswith="COM:").values_list("year", "product"))
     created = []

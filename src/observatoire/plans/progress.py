@@ -76,7 +76,7 @@ def communes(plan: Plan, territory: Territory | None = None) -> list[str]:
     t = territory or Territory.parse(plan.territory)
     if t.level is Level.COM:
         return [t.id]
-    return [Territory(Level.COM, c).id for c in sorted(figures.referential().communes_of(t))]
+    return [Territory(Level.COM, c).id for c in sorted(figures.communes_of(t))]
 
 
 def realisations_source(plan: Plan) -> str:

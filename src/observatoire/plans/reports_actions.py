@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from observatoire import figures
-from observatoire.figures import QueryError
+from observatoire.figures import PUBLIC, QueryError
 from observatoire.indicators.catalog import catalog
 from observatoire.plans.models import (
     Action,
@@ -179,7 +179,7 @@ def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> dict[str, 
     if spec is None:
         out["note"] = f"indicateur « {ind.indicator_code} » absent du catalogue"
         return out
-    if spec.diffusion != "public":
+    if not PUBLIC.can_read(spec.diffusion):
         out["text"] = "diffusion restreinte"
         out["note"] = "non reproduit dans ce document public"
         return out

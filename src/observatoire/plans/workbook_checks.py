@@ -129,7 +129,7 @@ def _plan(reader: Reader, sheet: Sheet | None, ctx: Context) -> dict[str, Any] |
             ctx.period = range(start, end + 1)
     if head["territory"] is not None:
         ctx.territory = head["territory"]
-        ctx.communes = set(figures.referential().communes_of(head["territory"]))
+        ctx.communes = set(figures.communes_of(head["territory"]))
         head["territory"] = head["territory"].id
     if missing or any(head[k] is None for k in ("title", "type", "territory")):
         return None
@@ -371,7 +371,7 @@ def _objectives(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[Parse
     for s, line, row in rows(sheet):
         territory = reader.territory(s, line, row, "territoire")
         if territory is not None and ctx.communes is not None and territory != ctx.territory:
-            inside = set(figures.referential().communes_of(territory))
+            inside = set(figures.communes_of(territory))
             if not inside or not inside <= ctx.communes:
                 reader.problem(
                     s,

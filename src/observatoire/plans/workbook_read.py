@@ -284,7 +284,7 @@ class Reader:
         except TerritoryError as exc:
             self.problem(sheet, str(exc), line, key, value)
             return None
-        if not figures.referential().exists(t):
+        if not figures.exists(t):
             hint = (
                 " : déclarez d'abord le regroupement (observatoire groupings import)."
                 if t.level is Level.GRP

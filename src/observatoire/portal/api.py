@@ -67,7 +67,7 @@ def _territory(raw: str) -> Territory:
         t = Territory.parse(raw)
     except TerritoryError as exc:
         raise HttpError(400, str(exc)) from None
-    if not figures.referential().exists(t):
+    if not figures.exists(t):
         raise HttpError(404, f"Territoire « {t.id} » inconnu.")
     return t
 

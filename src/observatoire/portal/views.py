@@ -79,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def parse_territory(raw: str) -> Territory:
     try:
         t = Territory.parse(raw)
-        figures.referential().check(t)
+        figures.check(t)
     except TerritoryError as exc:
         raise Http404(str(exc)) from None
     return t

@@ -60,7 +60,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             found = [d for d in found if theme in d.themes]
         wanted = form.cleaned_data["territoire"]
         if wanted:
-            communes = set(figures.referential().communes_of(Territory.parse(wanted)))
+            communes = set(figures.communes_of(Territory.parse(wanted)))
             found = [d for d in found if _about(d, communes, wanted)]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
