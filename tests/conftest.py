@@ -63,7 +63,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["OBSERVATOIRE_DATABASE_URL"] = database_url
     config.stash[_run_key] = _Run(base_url, data_dir, database_url)
 
-    from observatoire.web import setup
+    from observatoire.startup import setup
 
     setup(Settings(data_dir=data_dir, database_url=database_url))
     # xdist workers inherit this process's environment: left set, the variable would make

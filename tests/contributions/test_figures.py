@@ -34,13 +34,13 @@ def _proposal(year: int, value: str, **extra: str) -> dict[str, str]:
 def test_propose_validate_then_shown_on_the_portrait(
     signed_in: Callable[..., Client], client: Client
 ) -> None:
+    from observatoire import figures
     from observatoire.accounts.models import AuditEvent
     from observatoire.contributions.models import FigureContribution
-    from observatoire.portal import data
     from observatoire.territories import Territory
 
     contributeur = signed_in("contributeur", [LENS_EPCI])
-    official = data.cube().value("log_total", Territory.parse(LIEVIN))
+    official = figures.cube().value("log_total", Territory.parse(LIEVIN))
     # The portrait offers a prefilled proposal link on each value of the user's scope.
     portrait = contributeur.get(f"/territoires/{LIEVIN}/").content.decode()
     link = re.search(r'href="([^"]+)" data-propose="log_total"', _row(portrait, "log_total"))

@@ -39,9 +39,9 @@ def test_largest_remainder_adds_up(
 
 
 def test_demo_objectives_and_operations(web: Settings, make_workbook: Make) -> None:
+    from observatoire import figures
     from observatoire.plans.demo import demo_operations, split_objectives
     from observatoire.plans.workbook import import_workbook
-    from observatoire.portal import data
 
     def edit(s: Sheets) -> None:
         s["Objectifs"][1:] = [
@@ -52,7 +52,7 @@ def test_demo_objectives_and_operations(web: Settings, make_workbook: Make) -> N
 
     plan = import_workbook(make_workbook(edit, start=2044))
     created = split_objectives(plan)
-    communes = data.referential().communes_of(Territory.parse("EPCI:200033579"))
+    communes = figures.referential().communes_of(Territory.parse("EPCI:200033579"))
     assert created == 6 * 3 * len(communes)
     assert split_objectives(plan) == 0  # idempotent
     sums: dict[tuple[int, str], int] = defaultdict(int)

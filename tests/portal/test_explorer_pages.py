@@ -32,7 +32,7 @@ def _assert_csp_friendly(html: str) -> None:
 
 
 def test_explorer_maps_the_36_communes_of_lens_lievin(client) -> None:  # type: ignore[no-untyped-def]
-    from observatoire.portal import data
+    from observatoire import figures
     from observatoire.territories import Territory
 
     response = client.get(
@@ -42,7 +42,7 @@ def test_explorer_maps_the_36_communes_of_lens_lievin(client) -> None:  # type: 
     assert response.status_code == 200
     assert "<title>Taux de vacance, communes de CA de Lens - Liévin (2021)" in html
     codes = re.findall(r'<tr data-code="(\d+)">', html)
-    expected = data.referential().communes_of(Territory.parse(LENS_LIEVIN))
+    expected = figures.referential().communes_of(Territory.parse(LENS_LIEVIN))
     assert len(codes) == 36 and sorted(codes) == sorted(expected)
     lens = _row(html, "62498")
     assert ">Lens</a>" in lens and "11,2 %" in lens

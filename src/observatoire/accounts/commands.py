@@ -80,7 +80,7 @@ def create(
     kind: str | None,
     label: str,
 ) -> None:
-    from observatoire.web import start
+    from observatoire.startup import start
 
     start(settings)
     from observatoire.accounts import provisioning

@@ -29,7 +29,7 @@ def check(settings: Settings, deploy: bool) -> None:
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
-    from observatoire.web import setup
+    from observatoire.startup import setup
 
     if deploy:
         settings = dataclasses.replace(settings, production=True)

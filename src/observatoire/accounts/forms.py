@@ -8,6 +8,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from dsfr.forms import DsfrBaseForm
 
+from observatoire.accounts import provisioning
+from observatoire.accounts.models import Organisation, Role
+from observatoire.accounts.permissions import in_scope, role_of
+
 
 class LoginForm(AuthenticationForm, DsfrBaseForm):
     """Sign-in with the e-mail address (the username of every account created by an
@@ -75,9 +79,6 @@ class InvitationForm(DsfrBaseForm):
     )
 
     def __init__(self, *args: Any, inviter: Any = None, **kwargs: Any) -> None:
-        from observatoire.accounts.models import Organisation, Role
-        from observatoire.accounts.permissions import role_of
-
         self.inviter = inviter
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.all()
@@ -99,9 +100,6 @@ class InvitationForm(DsfrBaseForm):
         return email
 
     def clean_territories(self) -> list[str]:
-        from observatoire.accounts import provisioning
-        from observatoire.accounts.permissions import in_scope, role_of
-
         raw = _split(str(self.cleaned_data.get("territories", "")))
         try:
             found = provisioning.check_territories(raw)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from observatoire import figures
 from observatoire.accounts.models import Organisation, Profile, Role
 from observatoire.territories import Level, Territory, TerritoryError
 
@@ -36,9 +37,8 @@ class Created:
 
 
 def check_territories(raw: list[str]) -> list[Territory]:
-    from observatoire.portal import data
 
-    ref = data.referential()
+    ref = figures.referential()
     out: list[Territory] = []
     for r in raw:
         try:

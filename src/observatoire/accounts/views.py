@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from observatoire import figures
 from observatoire.accounts import audit
 from observatoire.accounts.forms import LoginForm, TokenForm
 from observatoire.accounts.models import ApiToken
 from observatoire.accounts.permissions import profile_of, role_of
-from observatoire.portal import data
 from observatoire.territories import Territory, TerritoryError
 
 
@@ -35,7 +35,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _territories(ids: list[str]) -> list[dict[str, str]]:
-    ref = data.referential()
+    ref = figures.referential()
     out = []
     for raw in ids:
         try:

@@ -4,7 +4,7 @@ Every sub-command is registered in `register_commands` below, in one place: the 
 core's (`cli.data`), the web side's (`cli.web`), and one click group per app, which the
 app adds itself through its own `register_commands(cli)` (as datasette plugins do), so
 that no app imports this package. Every sub-command runs inside the one `friendly` error
-wrapper (`cli.errors`). Django starts through `observatoire.web.start`, only in the
+wrapper (`cli.errors`). Django starts through `observatoire.startup.start`, only in the
 commands that need it; heavy libraries (pandera, polars, duckdb, Django, openpyxl,
 weasyprint) are imported inside the commands that use them: `observatoire --help`
 answers without them."""

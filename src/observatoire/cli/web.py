@@ -20,7 +20,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
 def _serve(settings: Settings, host: str, port: int) -> None:
     from django.core.management import call_command
 
-    from observatoire.web import start
+    from observatoire.startup import start
 
     start(settings)
     console.print(f"Portail disponible sur http://{host}:{port}/ (Ctrl+C pour arrêter).")
@@ -37,7 +37,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 def manage(settings: Settings, args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
-    from observatoire.web import setup
+    from observatoire.startup import setup
 
     setup(settings)
     execute_from_command_line(["observatoire manage", *args])
@@ -52,8 +52,8 @@ def demo(settings: Settings, no_serve: bool) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from observatoire import demo as demo_module
+    from observatoire.startup import start
     from observatoire.warehouse.imports import import_file
-    from observatoire.web import start
 
     files = demo_module.files()
     with Progress(

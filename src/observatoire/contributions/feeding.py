@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from observatoire import figures
 from observatoire.accounts import audit
 from observatoire.accounts.models import AuditEvent, Organisation
 from observatoire.contributions.models import Upload, UploadRow
@@ -23,9 +24,8 @@ class PlanFinder:
     """The PLH plans covering a commune in a year (communes of each plan read once)."""
 
     def __init__(self) -> None:
-        from observatoire.portal import data
 
-        ref = data.referential()
+        ref = figures.referential()
         self.plans: list[tuple[Plan, set[str]]] = []
         for plan in Plan.objects.filter(type=PlanType.PLH).order_by("pk"):
             try:

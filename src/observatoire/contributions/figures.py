@@ -14,8 +14,8 @@ from observatoire.accounts import audit
 from observatoire.accounts.models import AuditEvent
 from observatoire.accounts.permissions import profile_of
 from observatoire.contributions.models import FigureContribution, FigureEvent
+from observatoire.figures import QueryError, Value, cube
 from observatoire.indicators.catalog import catalog
-from observatoire.indicators.query import QueryError, Value
 from observatoire.territories import Territory
 
 Status = FigureContribution.Status
@@ -27,12 +27,11 @@ class AlreadyDecided(Exception):
 
 def official(code: str, territory: Territory, year: int | None) -> Value | None:
     """The observatory's own value (None when the cube cannot answer)."""
-    from observatoire.portal import data
 
     if code not in catalog():
         return None
     try:
-        return data.cube().value(code, territory, year=year)
+        return cube().value(code, territory, year=year)
     except QueryError:
         return None
 

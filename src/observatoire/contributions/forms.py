@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from observatoire import figures
 from observatoire.contributions.models import FigureContribution, Question, Survey, Upload
 from observatoire.indicators.catalog import Indicator
 from observatoire.territories import Territory, TerritoryError
@@ -23,11 +24,10 @@ class Form(DsfrBaseForm):
 
 def parse_territory(raw: str) -> Territory:
     """A territory of the referential, or a French ValidationError."""
-    from observatoire.portal import data
 
     try:
         t = Territory.parse(raw)
-        data.referential().check(t)
+        figures.check(t)
     except TerritoryError as exc:
         raise forms.ValidationError(str(exc)) from None
     return t

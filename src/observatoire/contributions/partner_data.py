@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from observatoire import figures
 from observatoire.accounts.permissions import in_scope
 from observatoire.plans.models import Operation
 from observatoire.problems import Problem
@@ -85,11 +86,10 @@ class Checker:
     """Checks the lines of one file; the scope of communes is asked once per commune."""
 
     def __init__(self, file_name: str, user: Any):
-        from observatoire.portal import data
 
         self.file_name = file_name
         self.user = user
-        self.ref = data.referential()
+        self.ref = figures.referential()
         self.problems: list[Problem] = []
         self.rows: list[PartnerRow] = []
         self._scope: dict[str, bool] = {}

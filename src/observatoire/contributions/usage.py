@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from observatoire import figures
 from observatoire.accounts.models import AuditEvent, Organisation, Profile
 from observatoire.accounts.permissions import profile_of, role_of
 from observatoire.contributions.models import FigureContribution, Upload
@@ -102,9 +103,8 @@ def _departements(
     territories: list[str], cache: dict[str, frozenset[str] | None]
 ) -> frozenset[str] | None:
     """Département codes of a profile's territories (None: all of France)."""
-    from observatoire.portal import data
 
-    ref = data.referential()
+    ref = figures.referential()
     out: set[str] = set()
     for raw in territories:
         if raw not in cache:
@@ -126,10 +126,9 @@ def _departements(
 
 
 def _dep_label(code: str) -> str:
-    from observatoire.portal import data
 
     t = Territory(Level.DEP, code)
-    ref = data.referential()
+    ref = figures.referential()
     return f"{ref.name(t)} ({code})" if ref.exists(t) else code
 
 

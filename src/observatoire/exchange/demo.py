@@ -14,10 +14,11 @@ from typing import Any
 from django.utils import timezone
 from rich.console import Console
 
+from observatoire import figures
 from observatoire.accounts.models import Organisation
 from observatoire.exchange import files, library
 from observatoire.exchange.models import Answer, Call, Defi, DefiAnswer, Document
-from observatoire.portal import data
+from observatoire.figures import QueryError
 from observatoire.territories import Territory
 
 LENS = "EPCI:246200364"
@@ -88,10 +89,9 @@ def _pdf(
 
 def _figure(code: str, territory: str) -> tuple[str, str]:
     """A figure of the cube, formatted, and its source and year."""
-    from observatoire.indicators.query import QueryError
 
     try:
-        value = data.cube().value(code, Territory.parse(territory))
+        value = figures.cube().value(code, Territory.parse(territory))
     except QueryError:
         return "non disponible", "cube absent"
     source = value.as_dict()["source"]["name"] or "source inconnue"
@@ -99,14 +99,13 @@ def _figure(code: str, territory: str) -> tuple[str, str]:
 
 
 def _vacancy_csv() -> bytes:
-    ref = data.referential()
+    ref = figures.referential()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["code_commune", "commune", "taux_vacance_pct", "annee", "source", "statut"])
-    from observatoire.indicators.query import QueryError
 
     try:
-        cube = data.cube()
+        cube = figures.cube()
     except QueryError:  # no cube: the table says so
         return (out.getvalue() + "# cube absent\n").encode("utf-8")
     for code in ref.communes_of(Territory.parse(LENS)):

@@ -11,10 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
+from observatoire import figures
 from observatoire.accounts.models import Organisation
+from observatoire.accounts.permissions import can_read
 from observatoire.exchange import files
 from observatoire.exchange.models import Diffusion, DocumentKind, Theme
-from observatoire.portal import data
 from observatoire.settings import active
 from observatoire.territories import Territory, TerritoryError
 from observatoire.territories.referential import fold
@@ -37,7 +38,7 @@ class Form(DsfrBaseForm):
 
 def parse_territories(raw: str) -> list[str]:
     """Territory ids from ids or exact names; a French error names the first unknown."""
-    ref = data.referential()
+    ref = figures.referential()
     out: list[str] = []
     for token in [t.strip() for t in re.split(r"[,;\n]", raw or "") if t.strip()]:
         try:
@@ -187,8 +188,6 @@ class DocumentForm(Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("diffusion") == "restreint" and "territories" in cleaned:
-            from observatoire.accounts.permissions import can_read
-
             ids = cleaned["territories"]
             if not ids:
                 self.add_error(

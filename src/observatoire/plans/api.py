@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.errors import HttpError
 
+from observatoire import figures
 from observatoire.plans import progress
 from observatoire.plans.models import Action, BudgetLine, Plan
-from observatoire.portal import data
 from observatoire.territories import Territory, TerritoryError
 
 router = Router(tags=["plans"])
@@ -103,7 +103,7 @@ def objectives_territory(plan: Plan, raw: str | None) -> Territory:
         t = Territory.parse(raw.strip())
     except TerritoryError as exc:
         raise HttpError(400, f"Paramètre « territory » invalide : {exc}") from None
-    ref = data.referential()
+    ref = figures.referential()
     if not ref.exists(t):
         raise HttpError(400, f"Paramètre « territory » invalide : territoire « {t.id} » inconnu.")
     inside = set(ref.communes_of(Territory.parse(plan.territory)))

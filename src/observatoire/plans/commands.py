@@ -35,7 +35,7 @@ def register_commands(cli: click.Group) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def import_cmd(settings: Settings, path: Path) -> None:
-    from observatoire.web import start
+    from observatoire.startup import start
 
     start(settings)
     from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
@@ -73,7 +73,7 @@ def import_cmd(settings: Settings, path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj
 def export_cmd(settings: Settings, plan_id: int, path: Path) -> None:
-    from observatoire.web import start
+    from observatoire.startup import start
 
     start(settings)
     from observatoire.plans.models import Plan
@@ -92,7 +92,7 @@ def list_cmd(settings: Settings) -> None:
     from django.db.models import Count
     from rich.table import Table
 
-    from observatoire.web import start
+    from observatoire.startup import start
 
     start(settings)
     from observatoire.plans.models import Plan

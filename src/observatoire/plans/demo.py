@@ -13,6 +13,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from observatoire import figures
+from observatoire.figures import QueryError
 from observatoire.plans.models import Objective, Operation, Plan
 from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
 from observatoire.territories import Level, Territory
@@ -90,11 +92,9 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
 
 def _weights(communes: Sequence[str]) -> list[float]:
     """Résidences principales of each commune, latest year of the cube (0 if unknown)."""
-    from observatoire.indicators.query import QueryError
-    from observatoire.portal import data
 
     try:
-        cube = data.cube()
+        cube = figures.cube()
     except QueryError:
         return [0.0] * len(communes)
     out = []
@@ -108,9 +108,8 @@ def split_objectives(plan: Plan) -> int:
     """The plan's global objectives (territory of the plan) split per commune in
     proportion to the résidences principales; only for (year, product) pairs without
     commune objectives of their own. Returns the number of objectives created."""
-    from observatoire.portal import data
 
-    communes = sorted(data.referential().communes_of(Territory.parse(plan.territory)))
+    communes = sorted(figures.communes_of(Territory.parse(plan.territory)))
     weights = _weights(communes)
     done = set(plan.objectives.filter(territory__startswith="COM:").values_list("year", "product"))
     created = []

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from observatoire import figures
+from observatoire.figures import QueryError
 from observatoire.plans.models import Objective, Operation, Plan, Product
 from observatoire.ratio import ratio
 from observatoire.status import VISIBLE
@@ -66,12 +68,11 @@ class Progress:
 
 def communes(plan: Plan, territory: Territory | None = None) -> list[str]:
     """Commune ids ("COM:62498") of `territory` (default: the plan's), sorted."""
-    from observatoire.portal import data
 
     t = territory or Territory.parse(plan.territory)
     if t.level is Level.COM:
         return [t.id]
-    return [Territory(Level.COM, c).id for c in sorted(data.referential().communes_of(t))]
+    return [Territory(Level.COM, c).id for c in sorted(figures.communes_of(t))]
 
 
 def realisations_source(plan: Plan) -> str:
@@ -106,12 +107,10 @@ def _operations(
 def _sitadel(
     plan: Plan, commune_ids: Iterable[str], years: range
 ) -> dict[tuple[str, int], int | None]:
-    from observatoire.indicators.query import QueryError
-    from observatoire.portal import data
 
     out: dict[tuple[str, int], int | None] = {}
     try:
-        cube = data.cube()
+        cube = figures.cube()
     except QueryError:
         return out
     for cid in commune_ids:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from observatoire.figures import territory_name
 from observatoire.plans import progress, reports_actions, reports_production
 from observatoire.plans.models import Plan, PlanType, Snapshot
 from observatoire.plans.payloads import BilanPayload, PlanHeader
@@ -17,16 +18,6 @@ from observatoire.plans.payloads import BilanPayload, PlanHeader
 # Bumped when the payload's shape changes; a snapshot keeps the version it was built with.
 VERSION = 1
 TYPE_LABELS = dict(PlanType.choices)
-
-
-def territory_name(territory_id: str) -> str:
-    from observatoire.portal import data
-    from observatoire.territories import Territory, TerritoryError
-
-    try:
-        return data.referential().name(Territory.parse(territory_id))
-    except (TerritoryError, KeyError):
-        return territory_id
 
 
 def reference_date(year: int, today: date) -> date:

@@ -9,6 +9,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from observatoire import figures
+from observatoire.figures import PUBLIC, QueryError
+from observatoire.indicators.catalog import catalog
 from observatoire.plans.models import (
     Action,
     ActionIndicator,
@@ -28,7 +31,6 @@ from observatoire.plans.payloads import (
     OrientationBlock,
 )
 from observatoire.ratio import ratio
-from observatoire.territories import Territory, TerritoryError
 
 STATUS_LABELS = dict(ActionStatus.choices)
 MILESTONE_LABELS = dict(MilestoneStatus.choices)
@@ -163,23 +165,18 @@ def actions_block(plan: Plan, year: int, at: date) -> ActionsBlock:
 def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> IndicatorValue:
     """Value of a catalogue indicator for `year` (else the last one before), public
     diffusion only: the reports are public."""
-    from observatoire.indicators.catalog import catalog
-    from observatoire.indicators.query import QueryError
-    from observatoire.portal import data
-
     out: IndicatorValue = {"value": None, "text": "non disponible", "year": None, "source": ""}
     spec = catalog().get(ind.indicator_code)
     if spec is None:
         out["note"] = f"indicateur « {ind.indicator_code} » absent du catalogue"
         return out
-    if spec.diffusion != "public":
+    if not PUBLIC.can_read(spec.diffusion):
         out["text"] = "diffusion restreinte"
         out["note"] = "non reproduit dans ce document public"
         return out
     try:
-        territory = Territory.parse(ind.territory or plan.territory)
-        series = data.cube().series(spec.code, territory)
-    except (QueryError, TerritoryError, KeyError) as exc:
+        series = figures.series(spec.code, ind.territory or plan.territory)
+    except QueryError as exc:
         out["note"] = str(exc) or "valeurs indisponibles"
         return out
     known = [v for v in series if v.year is not None and v.year <= year and v.value is not None]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from observatoire.figures import territory_name
 from observatoire.plans import reports, reports_actions, reports_production
 from observatoire.plans.models import Action, ActionIndicator, ActorRole, Plan
 from observatoire.plans.payloads import ActionFiche, CommuneFiche, IndicatorSeries, SeriesValue
@@ -123,7 +124,7 @@ def action_fiche(action: Action, today: date | None = None) -> ActionFiche:
             {
                 "label": ind.label,
                 "kind": "observatoire" if ind.indicator_code else "saisi",
-                "territory": reports.territory_name(ind.territory or plan.territory),
+                "territory": territory_name(ind.territory or plan.territory),
                 "unit": ind.unit,
                 "target": ind.target,
                 **_indicator_series(ind, plan),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from observatoire.figures import territory_name
 from observatoire.plans import progress
 from observatoire.plans.models import Plan, Product
 from observatoire.plans.payloads import (
@@ -37,15 +38,6 @@ def _add(a: int | None, b: int | None) -> int | None:
     if a is None:
         return b
     return a if b is None else a + b
-
-
-def _name(territory_id: str) -> str:
-    from observatoire.portal import data
-
-    try:
-        return data.referential().name(Territory.parse(territory_id))
-    except (KeyError, ValueError):
-        return territory_id
 
 
 def _by_product(cells: list[progress.Cell], year: int) -> list[ProductFigures]:
@@ -96,7 +88,7 @@ def plan_production(plan: Plan, year: int, today: date) -> Production | None:
         communes.append(
             {
                 "id": p.territory,
-                "name": _name(p.territory),
+                "name": territory_name(p.territory),
                 "year": _figures(c.objective if c else None, c.realised if c else None),
                 "cumul": _figures(p.objective, p.realised),
                 "demo": p.is_demo or bool(c and c.is_demo),
@@ -175,7 +167,7 @@ def commune_production(plan: Plan, commune: Territory, today: date) -> CommunePr
         for op in plan.operations.filter(territory=commune.id).order_by("year", "id")
     ]
     return {
-        "commune": {"id": commune.id, "name": _name(commune.id)},
+        "commune": {"id": commune.id, "name": territory_name(commune.id)},
         "products": [{"code": c, "label": PRODUCT_LABELS[c]} for c in products],
         "years": rows,
         "last": current[-1] if current else None,

@@ -9,9 +9,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from observatoire import figures
 from observatoire.accounts.permissions import can_read, has_role
+from observatoire.figures import QueryError, territory_name
 from observatoire.indicators.catalog import catalog
-from observatoire.indicators.query import QueryError
 from observatoire.plans import followup, progress
 from observatoire.plans.models import (
     Action,
@@ -21,21 +22,11 @@ from observatoire.plans.models import (
     Plan,
 )
 from observatoire.plans.permissions import can_edit_action, can_edit_plan
-from observatoire.portal import data
 from observatoire.territories import Territory, TerritoryError
 
 
 def today() -> date:
     return date.today()
-
-
-def territory_name(territory_id: str) -> str:
-    """ "CA de Lens - Liévin", or the id itself when the referential does not know it."""
-    try:
-        t = Territory.parse(territory_id)
-        return data.referential().name(t)
-    except (TerritoryError, KeyError):
-        return territory_id
 
 
 def get_plan(plan_id: int) -> Plan:
@@ -163,8 +154,8 @@ def _observatory_series(
         out["message"] = "Indicateur à diffusion restreinte : connectez-vous pour le consulter."
         return out
     try:
-        series = data.cube().series(ind.code, territory)
-    except (QueryError, TerritoryError, KeyError) as exc:
+        series = figures.series(ind.code, territory)
+    except QueryError as exc:
         out["message"] = str(exc) or "Valeurs indisponibles."
         return out
     wanted = [v for v in series if plan.start_year - 1 <= (v.year or 0) <= plan.end_year]

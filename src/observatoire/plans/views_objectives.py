@@ -11,11 +11,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from observatoire import geo
+from observatoire import figures, geo
 from observatoire.plans import progress
 from observatoire.plans.models import Plan, Product
 from observatoire.plans.views import current_year, get_plan, plan_context, territory_name, today
-from observatoire.portal import data
 from observatoire.territories import Level, Territory, TerritoryError
 
 
@@ -48,7 +47,7 @@ def _query(request: HttpRequest, plan: Plan) -> Query:
     if raw and raw != plan.territory:
         try:
             wanted = Territory.parse(raw)
-            ref = data.referential()
+            ref = figures.referential()
             ref.check(wanted)
         except TerritoryError as exc:
             raise ParamError(f"Territoire « {raw} » : {exc}") from None
@@ -66,7 +65,7 @@ def _subdivisions(plan: Plan) -> list[tuple[str, str]]:
     t = Territory.parse(plan.territory)
     if t.level is not Level.DEP:
         return []
-    ref = data.referential()
+    ref = figures.referential()
     return [(e.id, ref.name(e)) for e in ref.children(t, Level.EPCI)]
 
 
@@ -157,7 +156,7 @@ def objectives_map(request: HttpRequest, plan_id: int) -> HttpResponse:
     except ParamError as exc:
         raise Http404(str(exc)) from None
     try:
-        shapes = geo.features(Level.COM, q.territory, referential=data.referential())
+        shapes = geo.features(Level.COM, q.territory, referential=figures.referential())
     except geo.GeoError as exc:
         body = json.dumps({"erreur": str(exc)}, ensure_ascii=False)
         return HttpResponse(body, status=422, content_type="application/json")

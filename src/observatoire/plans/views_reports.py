@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from observatoire import figures
 from observatoire.accounts import audit
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans import reports, reports_fiches, reports_pdf, reports_xlsx
 from observatoire.plans.models import Action, Plan, Snapshot
-from observatoire.portal import data
 from observatoire.territories import Level, Territory, TerritoryError
 
 
@@ -147,7 +147,7 @@ def _commune(plan: Plan, raw: str) -> Territory:
         t = Territory.parse(raw if ":" in raw else f"COM:{raw}")
     except TerritoryError:
         raise Http404(f"Commune « {raw} » inconnue.") from None
-    ref = data.referential()
+    ref = figures.referential()
     inside = ref.communes_of(Territory.parse(plan.territory))
     if t.level is not Level.COM or t.code not in inside:
         raise Http404(f"« {raw} » n'est pas une commune du territoire du plan.")
@@ -161,7 +161,7 @@ def fiche_commune(request: HttpRequest, plan_id: int, commune: str) -> HttpRespo
         return redirect("plans:fiche_commune", plan_id=plan.pk, commune=_commune(plan, chosen).id)
     t = _commune(plan, commune)
     fiche = reports_fiches.commune_fiche(plan, t, today())
-    ref = data.referential()
+    ref = figures.referential()
     others = [
         {"id": f"COM:{code}", "name": ref.name(Territory(Level.COM, code))}
         for code in sorted(ref.communes_of(Territory.parse(plan.territory)))

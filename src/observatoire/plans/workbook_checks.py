@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from observatoire import figures
+from observatoire.indicators.catalog import catalog
 from observatoire.plans import workbook_format as fmt
 from observatoire.plans.workbook_format import (
     ParsedAction,
@@ -135,10 +137,8 @@ def _plan(reader: Reader, sheet: Sheet | None, ctx: Context) -> dict[str, Any] |
         else:
             ctx.period = range(start, end + 1)
     if head["territory"] is not None:
-        from observatoire.portal import data
-
         ctx.territory = head["territory"]
-        ctx.communes = set(data.referential().communes_of(head["territory"]))
+        ctx.communes = set(figures.communes_of(head["territory"]))
         head["territory"] = head["territory"].id
     if missing or any(head[k] is None for k in ("title", "type", "territory")):
         return None
@@ -329,8 +329,6 @@ def _milestones(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[Parse
 
 
 def _indicators(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[ParsedIndicator]:
-    from observatoire.indicators.catalog import catalog
-
     codes = catalog()
     out: list[ParsedIndicator] = []
     seen: dict[Any, int] = {}
@@ -361,14 +359,13 @@ def _indicators(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[Parse
 
 
 def _objectives(reader: Reader, sheet: Sheet | None, ctx: Context) -> list[ParsedObjective]:
-    from observatoire.portal import data
 
     out: list[ParsedObjective] = []
     seen: dict[Any, int] = {}
     for s, line, row in rows(sheet):
         territory = reader.territory(s, line, row, "territoire")
         if territory is not None and ctx.communes is not None and territory != ctx.territory:
-            inside = set(data.referential().communes_of(territory))
+            inside = set(figures.communes_of(territory))
             if not inside or not inside <= ctx.communes:
                 reader.problem(
                     s,

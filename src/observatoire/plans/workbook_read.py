@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from observatoire import figures
 from observatoire.plans import workbook_format as fmt
 from observatoire.plans.workbook_format import Choices, Column
 from observatoire.problems import Problem
@@ -262,7 +263,6 @@ class Reader:
     def territory(
         self, sheet: Sheet, line: int, row: Row, key: str, spec: Column | None = None
     ) -> Territory | None:
-        from observatoire.portal import data
 
         if self.empty(sheet, line, row, key, spec):
             return None
@@ -275,7 +275,7 @@ class Reader:
         except TerritoryError as exc:
             self.problem(sheet, str(exc), line, key, value)
             return None
-        if not data.referential().exists(t):
+        if not figures.exists(t):
             hint = (
                 " : déclarez d'abord le regroupement (observatoire groupings import)."
                 if t.level is Level.GRP

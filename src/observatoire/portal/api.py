@@ -10,14 +10,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 
-from observatoire import geo
+from observatoire import figures, geo
 from observatoire.accounts import audit
-from observatoire.accounts.permissions import unreadable
+from observatoire.accounts.permissions import reader_of
+from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.indicators.query import QueryError, Value
 from observatoire.portal import classes as classing
-from observatoire.portal import data, exports
-from observatoire.portal.views import readable, refusal, restricted_value
+from observatoire.portal import exports
+from observatoire.portal.views import readable, refusal
 from observatoire.status import Status
 from observatoire.territories import Level, Territory, TerritoryError
 
@@ -68,7 +68,7 @@ def _territory(raw: str) -> Territory:
         t = Territory.parse(raw)
     except TerritoryError as exc:
         raise HttpError(400, str(exc)) from None
-    if not data.referential().exists(t):
+    if not figures.exists(t):
         raise HttpError(404, f"Territoire « {t.id} » inconnu.")
     return t
 
@@ -95,7 +95,12 @@ def _check(ind: Indicator, request: HttpRequest, territories: list[Territory]) -
 
 
 def _describe(t: Territory) -> dict[str, Any]:
-    return {"id": t.id, "level": t.level.value, "code": t.code, "name": data.referential().name(t)}
+    return {
+        "id": t.id,
+        "level": t.level.value,
+        "code": t.code,
+        "name": figures.referential().name(t),
+    }
 
 
 @api.get("/indicators", summary="Catalogue des indicateurs")
@@ -109,7 +114,7 @@ def territories(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict
         raise HttpError(400, "Paramètre « q » requis : un nom ou un code de territoire.")
     if not 1 <= limit <= 100:
         raise HttpError(400, "Paramètre « limit » entre 1 et 100.")
-    return [_describe(t) for t in data.referential().search(q, limit=limit)]
+    return [_describe(t) for t in figures.referential().search(q, limit=limit)]
 
 
 @api.get(
@@ -117,7 +122,7 @@ def territories(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict
 )
 def territory(request: HttpRequest, territory_id: str) -> dict[str, Any]:
     t = _territory(territory_id)
-    ref = data.referential()
+    ref = figures.referential()
     return {
         **_describe(t),
         "parents": [_describe(p) for p in ref.referents(t)],
@@ -138,12 +143,12 @@ def values(
     ind = _indicator(indicator, request)
     t = _territory(territory)
     _check(ind, request, [t])
-    series = data.cube().series(ind.code, t)
+    series = figures.cube().series(ind.code, t)
     if year is not None:
         series = [v for v in series if v.year == year]
     if format != "json":
         rows = [exports.row(v) for v in series]
-        extra = [("Territoire", f"{data.referential().name(t)} ({t.id})")]
+        extra = [("Territoire", f"{figures.referential().name(t)} ({t.id})")]
         return _file(ind, rows, extra, exports.filename(ind.code, t.id, year, ext=format), format)
     out = []
     for v in series:
@@ -163,7 +168,7 @@ def _values_by_year(
 ) -> dict[int, dict[str, Value] | None]:
     """{year: {code: Value}} for the sub-territories, per year the cube holds (None: not
     read yet, see _at)."""
-    cube = data.cube()
+    cube = figures.cube()
     if len(kids) <= _FEW:
         out: dict[int, dict[str, Value]] = {}
         for t in kids:
@@ -180,11 +185,11 @@ def _at(
     ind: Indicator, kids: list[Territory], year: int, found: dict[str, Value] | None
 ) -> dict[str, Value]:
     if found is None:
-        level_values = data.cube().values_at(
+        level_values = figures.cube().values_at(
             ind.code, kids[0].level, year, codes=[t.code for t in kids]
         )
         found = {t.code: level_values[t.code] for t in kids if t.code in level_values}
-    names = data.referential().names
+    names = figures.referential().names
     return {
         t.code: found.get(t.code)
         or Value.empty(
@@ -277,7 +282,7 @@ def choropleth(
     ind = _indicator(indicator, request)
     scope = _territory(within)
     lvl = Level(level)
-    ref = data.referential()
+    ref = figures.referential()
     if _RANK[lvl] >= _RANK[scope.level] or (scope.level is Level.GRP and lvl is not Level.COM):
         raise HttpError(
             400,
@@ -297,8 +302,8 @@ def choropleth(
         except geo.GeoError as exc:
             raise HttpError(422, str(exc)) from None
     year, found = _pick(ind, kids, scope, year)
-    for t in unreadable(request.user, ind.diffusion, kids):
-        found[t.code] = restricted_value(ind, t, year)
+    for t in reader_of(request.user).unreadable(ind.diffusion, kids):
+        found[t.code] = figures.restricted(ind, t, year)
     name = exports.filename(ind.code, exports.level_word(lvl.value), scope.id, year, ext=format)
     if shapes is None:
         rows = [exports.row(found[t.code]) for t in kids]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
-from observatoire.indicators.query import Value
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier, never fetched
 

@@ -21,8 +21,8 @@ from typing import Any
 import xlsxwriter
 from django.http import HttpResponse
 
+from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
-from observatoire.indicators.query import Value
 from observatoire.status import VISIBLE, Status
 
 COLUMNS = (

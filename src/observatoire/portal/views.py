@@ -1,4 +1,4 @@
-"""Pages of the portal (French, DSFR). Figures come only through `portal.data`."""
+"""Pages of the portal (French, DSFR). Figures come only through `observatoire.figures`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from observatoire.accounts.permissions import can_read, first_unreadable
+from observatoire import figures
+from observatoire.accounts.permissions import can_read, first_unreadable, reader_of
+from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.indicators.query import QueryError, Value
-from observatoire.portal import data
-from observatoire.status import Status
 from observatoire.territories import Territory, TerritoryError
 
 
@@ -43,7 +42,7 @@ def refusal(indicator: Indicator, request: HttpRequest, territories: list[Territ
     head = f"L'indicateur « {indicator.label} » est à diffusion {level}"
     if denied is None or indicator.diffusion != "restreint":
         return f"{head} : votre compte n'y a pas accès."
-    name = data.referential().name(denied) if data.referential().exists(denied) else denied.id
+    name = figures.territory_name(denied)
     return (
         f"{head} : {name} ({denied.id}) est hors du périmètre de votre compte. "
         "Les données restreintes ne sont diffusées que pour les territoires de votre périmètre."
@@ -63,16 +62,9 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
     )
 
 
-def restricted_value(indicator: Indicator, t: Territory, year: int | None) -> Value:
-    """What is shown in place of a value the user may not read (a référent out of scope)."""
-    name = data.referential().name(t)
-    note = "diffusion restreinte : hors de votre périmètre"
-    return Value.empty(indicator, t, name, year=year, status=Status.UNAVAILABLE, note=note)
-
-
 def home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    ref = data.referential()
+    ref = figures.referential()
     results = []
     if q:
         for t in ref.search(q, limit=30):
@@ -87,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def parse_territory(raw: str) -> Territory:
     try:
         t = Territory.parse(raw)
-        data.referential().check(t)
+        figures.check(t)
     except TerritoryError as exc:
         raise Http404(str(exc)) from None
     return t
@@ -95,11 +87,11 @@ def parse_territory(raw: str) -> Territory:
 
 def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
     t = parse_territory(territory_id)
-    ref = data.referential()
+    ref = figures.referential()
     referents = ref.referents(t)
     themes: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     try:
-        cube = data.cube()
+        cube = figures.cube()
     except QueryError as exc:
         return render(
             request,
@@ -107,16 +99,12 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
             {"title": "Données absentes", "message": str(exc)},
             status=503,
         )
+    reader = reader_of(request.user)
     for ind in catalog().values():
-        if not readable(ind, request, t):
+        if not reader.can_read(ind.diffusion, t):
             continue
         own = cube.value(ind.code, t)
-        others: list[Value] = [
-            cube.value(ind.code, r, own.year)
-            if readable(ind, request, r)
-            else restricted_value(ind, r, own.year)
-            for r in referents
-        ]
+        others: list[Value] = [figures.read_value(reader, ind, r, own.year) for r in referents]
         series = [v for v in cube.series(ind.code, t) if v.value is not None]
         themes.setdefault(ind.theme, []).append(
             {"indicator": ind, "value": own, "referents": others, "series": series}
@@ -150,7 +138,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     if message is not None:
         return refused(request, message)
     try:
-        vintages = data.cube().vintages(ind.code)
+        vintages = figures.cube().vintages(ind.code)
     except QueryError:
         vintages = []
     return render(

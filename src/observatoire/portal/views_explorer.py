@@ -1,7 +1,7 @@
 """Explorer (one indicator over the sub-territories of a territory: map, legend, sortable
 table, downloads) and comparison (up to six territories side by side) pages.
 
-Figures come only through `portal.data`. The map is drawn by the browser from the open
+Figures come only through `observatoire.figures`. The map is drawn by the browser from the open
 API (/api/v1/map, which also classifies the values); the page itself always carries the
 same values as a server-rendered table, so nothing depends on JavaScript or WebGL."""
 
@@ -16,13 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from observatoire import geo
+from observatoire import figures, geo
 from observatoire.accounts.audit import current_request
-from observatoire.accounts.permissions import unreadable
+from observatoire.accounts.permissions import reader_of
+from observatoire.figures import Cube, QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.indicators.query import Cube, QueryError, Value
-from observatoire.portal import charts, data
-from observatoire.portal.views import readable, refusal, restricted_value
+from observatoire.portal import charts
+from observatoire.portal.views import readable, refusal
 from observatoire.territories import Level, Territory, TerritoryError
 from observatoire.territories.referential import Referential, fold
 
@@ -156,29 +156,24 @@ def years_of(cube: Cube, code: str, t: Territory) -> tuple[list[int], int | None
 
 # ------------------------------------------------------------------ the choropleth block
 def choropleth(
-    ind: Indicator, level: Level, within: Territory, year: int, method: str, cube: Cube
+    ind: Indicator, level: Level, within: Territory, year: int, method: str
 ) -> dict[str, Any]:
     """Everything the shared map block (_choropleth.html) shows: the rows of the table, the
     API URLs of the map and the downloads, or why there is no map.
 
     The figures of `within` and of each sub-territory are checked against the rights of
     the user being served, whoever the caller is (a page, a template tag)."""
-    ref = data.referential()
+    ref = figures.referential()
     children = ref.children(within, level)
     request = current_request()
     if request is None:
         raise ParamError("Carte indisponible hors d'une requête.", 403)
     check_readable(request, ind, [within])
-    hidden = set(unreadable(request.user, ind.diffusion, children))
     # One query for the sub-territories only (reading a whole level builds 35,000 values).
-    at = cube.values_at(ind.code, level, year, codes=[t.code for t in children])
+    values = figures.read_values(reader_of(request.user), ind, children, year)
     rows: list[dict[str, Any]] = []
     for t in children:
-        v: Value = (
-            restricted_value(ind, t, year)
-            if t in hidden
-            else at.get(t.code) or cube.value(ind.code, t, year)
-        )
+        v = values[t]
         sort = "" if v.value is None else repr(v.value)
         rows.append({"territory": t, "name": ref.name(t), "value": v, "sort": sort})
     rows.sort(key=lambda r: fold(r["name"]))
@@ -256,7 +251,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         "years": [],
     }
     try:
-        cube = data.cube()
+        cube = figures.cube()
     except QueryError as exc:
         return _no_cube(request, exc)
     status = 200
@@ -273,7 +268,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
 
 def _explore(request: HttpRequest, cube: Cube, form: dict[str, str]) -> dict[str, Any]:
     ind = pick_indicator(request, form["indicator"])
-    ref = data.referential()
+    ref = figures.referential()
     within = pick_territory(form["within"], ref)
     level = pick_level(form["level"], within)
     check_readable(request, ind, [within])
@@ -286,7 +281,7 @@ def _explore(request: HttpRequest, cube: Cube, form: dict[str, str]) -> dict[str
         out["empty"] = f"Aucune donnée pour « {ind.label} » : la source n'est pas chargée."
         return out
     form["year"] = str(year)
-    block = choropleth(ind, level, within, year, form["method"], cube)
+    block = choropleth(ind, level, within, year, form["method"])
     out["map"] = block
     out["title"] = f"{ind.label}, {block['level_label']} de {block['within_name']} ({year})"
     return out
@@ -307,7 +302,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     if not raw:
         return render(request, "portal/compare.html", context)
     try:
-        cube = data.cube()
+        cube = figures.cube()
     except QueryError as exc:
         return _no_cube(request, exc)
     try:
@@ -329,7 +324,7 @@ def _compare(
             f"Vous pouvez comparer au plus {MAX_COMPARED} territoires ; vous en avez indiqué "
             f"{len(raw)}. Retirez-en {len(raw) - MAX_COMPARED} pour lancer la comparaison."
         )
-    ref = data.referential()
+    ref = figures.referential()
     territories: list[Territory] = []
     for r in raw:
         t = pick_territory(r, ref)

@@ -18,24 +18,17 @@ from observatoire.contributions import access, figures
 from observatoire.contributions.forms import DecisionForm, FigureForm
 from observatoire.contributions.models import FigureContribution
 from observatoire.contributions.views.common import forbidden
+from observatoire.figures import territory_name
 from observatoire.indicators.catalog import catalog
 from observatoire.territories import Territory
 
 Status = FigureContribution.Status
 
 
-def _name(territory_id: str) -> str:
-    from observatoire.portal import data
-
-    t = access.territory_of(territory_id)
-    ref = data.referential()
-    return ref.name(t) if t is not None and ref.exists(t) else territory_id
-
-
 def _out_of_scope(request: HttpRequest, t: Territory) -> HttpResponse:
     return forbidden(
         request,
-        f"{_name(t.id)} ({t.id}) est hors du périmètre de votre compte : vous ne pouvez "
+        f"{territory_name(t.id)} ({t.id}) est hors du périmètre de votre compte : vous ne pouvez "
         "proposer de chiffre que sur les territoires de votre périmètre.",
     )
 
@@ -90,7 +83,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     code = (form.data if form.is_bound else form.initial).get("indicateur") or ""
     year = (form.data if form.is_bound else form.initial).get("annee") or ""
     if asked is not None and code in form.indicators:
-        context["territory_name"] = _name(asked.id)
+        context["territory_name"] = territory_name(asked.id)
         context["official"] = figures.official(
             code, asked, int(year) if str(year).isdigit() else None
         )
@@ -127,7 +120,7 @@ def _row(c: FigureContribution) -> dict[str, Any]:
     return {
         "item": c,
         "label": figures.indicator_label(c.indicator_code),
-        "name": _name(c.territory),
+        "name": territory_name(c.territory),
         "value": figures.formatted(c),
     }
 

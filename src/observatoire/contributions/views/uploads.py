@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from observatoire import figures
 from observatoire.accounts.permissions import in_scope, profile_of, role_of
 from observatoire.contributions import access, feeding, partner_data
 from observatoire.contributions.forms import UploadForm
@@ -134,9 +135,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _planned(rows: list[PartnerRow]) -> list[dict[str, Any]]:
-    from observatoire.portal import data
 
-    ref = data.referential()
+    ref = figures.referential()
     out = []
     for row, plans in feeding.targets(rows):
         t = access.territory_of(row.territory)

@@ -11,9 +11,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from observatoire import figures
 from observatoire.exchange.access import is_partner
 from observatoire.exchange.models import Theme
-from observatoire.portal import data
 from observatoire.territories import Territory, TerritoryError
 
 View = Callable[..., HttpResponse]
@@ -57,7 +57,7 @@ def partner_required(view: View) -> View:
 
 
 def territory_labels(ids: list[str]) -> list[dict[str, str]]:
-    ref = data.referential()
+    ref = figures.referential()
     out = []
     for raw in ids or []:
         try:

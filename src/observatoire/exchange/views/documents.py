@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from observatoire import figures
 from observatoire.exchange import library, search
 from observatoire.exchange.access import can_edit_document, can_read_document, can_write
 from observatoire.exchange.forms import DocumentFilterForm, DocumentForm, VersionForm
 from observatoire.exchange.models import Document, DocumentVersion
 from observatoire.exchange.views.common import denied, forbidden, labelled
-from observatoire.portal import data
 from observatoire.territories import Territory
 
 PAGE_SIZE = 20
@@ -33,7 +33,7 @@ def _about(document: Document, communes: set[str], wanted: str) -> bool:
     """The document concerns the territory: same id, or territories sharing communes."""
     if wanted in document.territories:
         return True
-    ref = data.referential()
+    ref = figures.referential()
     for raw in document.territories:
         try:
             t = Territory.parse(raw)
@@ -60,7 +60,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             found = [d for d in found if theme in d.themes]
         wanted = form.cleaned_data["territoire"]
         if wanted:
-            communes = set(data.referential().communes_of(Territory.parse(wanted)))
+            communes = set(figures.communes_of(Territory.parse(wanted)))
             found = [d for d in found if _about(d, communes, wanted)]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [

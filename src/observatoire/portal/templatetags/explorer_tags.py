@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from observatoire.indicators.query import QueryError
-from observatoire.portal import charts, data
+from observatoire import figures
+from observatoire.figures import QueryError
+from observatoire.portal import charts
 from observatoire.portal.views_explorer import (
     DEFAULT_INDICATOR,
     MAX_COMPARED,
@@ -75,12 +76,11 @@ def portrait_map(context: template.Context, territory: Territory) -> dict[str, A
     out: dict[str, Any] = {"items": readable_items(request), "chosen": code}
     try:
         ind = pick_indicator(request, code)
-        cube = data.cube()
-        year = cube.value(ind.code, territory).year
+        year = figures.value(ind.code, territory).year
         if year is None:
             out["message"] = f"Aucune donnée pour « {ind.label} » sur ce territoire."
             return out
-        out["block"] = choropleth(ind, level, territory, year, "quantiles", cube)
+        out["block"] = choropleth(ind, level, territory, year, "quantiles")
     except (ParamError, QueryError) as exc:
         out["message"] = str(exc)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from observatoire.indicators.query import NOT_LOADED, Value
+from observatoire.figures import NOT_LOADED, Value
 from observatoire.status import Status
 from observatoire.territories import Territory
 

@@ -1,5 +1,6 @@
-"""The portal's only door to the figures: a read-only cube per thread, reopened when the
-cube file is swapped (`observatoire build` renames a new file into place)."""
+"""The cube and the referential of the active data dir, one read-only cube per thread,
+reopened when the cube file is swapped (`observatoire build` renames a new file into
+place) or the groupings change."""
 
 from __future__ import annotations
 

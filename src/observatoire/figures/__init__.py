@@ -1,0 +1,47 @@
+"""The one door apps use for figures and territories (Django-free).
+
+The apps read values, series and territory names here, and ask whether a `Reader` (the
+role and scope they build from their user) may read a figure: out of reach, a figure
+comes back as a "restricted" value instead of an exception. Nothing else of the
+indicator engine (query, cube) is for the apps."""
+
+from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
+from observatoire.figures.store import cube, referential
+from observatoire.figures.values import (
+    RESTRICTED_NOTE,
+    Unavailable,
+    check,
+    communes_of,
+    exists,
+    read_value,
+    read_values,
+    restricted,
+    series,
+    territory_name,
+    value,
+)
+from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value
+
+__all__ = [
+    "DIFFUSIONS",
+    "NOT_LOADED",
+    "PUBLIC",
+    "RESTRICTED_NOTE",
+    "Cube",
+    "QueryError",
+    "Reader",
+    "Unavailable",
+    "Value",
+    "check",
+    "communes_of",
+    "covers",
+    "cube",
+    "exists",
+    "read_value",
+    "read_values",
+    "referential",
+    "restricted",
+    "series",
+    "territory_name",
+    "value",
+]
