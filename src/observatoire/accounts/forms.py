@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from dsfr.forms import DsfrBaseForm
 
+from observatoire.territories import Territory
+
 
 class LoginForm(AuthenticationForm, DsfrBaseForm):
     """Sign-in with the e-mail address (the username of every account created by an
@@ -98,7 +100,7 @@ class InvitationForm(DsfrBaseForm):
             )
         return email
 
-    def clean_territories(self) -> list[str]:
+    def clean_territories(self) -> list[Territory]:
         from observatoire.accounts import provisioning
         from observatoire.accounts.permissions import in_scope, role_of
 
@@ -114,7 +116,7 @@ class InvitationForm(DsfrBaseForm):
                     "Hors de votre périmètre : " + ", ".join(outside) + ". Vous ne pouvez "
                     "inviter que sur vos propres territoires."
                 )
-        return [t.id for t in found]
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

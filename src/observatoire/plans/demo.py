@@ -110,7 +110,7 @@ def split_objectives(plan: Plan) -> int:
     commune objectives of their own. Returns the number of objectives created."""
     from observatoire.portal import data
 
-    communes = sorted(data.referential().communes_of(Territory.parse(plan.territory)))
+    communes = sorted(data.referential().communes_of(plan.territory))
     weights = _weights(communes)
     done = set(plan.objectives.filter(territory__startswith="COM:").values_list("year", "product"))
     created = []
@@ -121,7 +121,7 @@ def split_objectives(plan: Plan) -> int:
             created.append(
                 Objective(
                     plan=plan,
-                    territory=f"COM:{code}",
+                    territory=Territory(Level.COM, code),
                     year=o.year,
                     product=o.product,
                     value=share,
@@ -138,7 +138,7 @@ def demo_operations(plan: Plan) -> int:
     55 %), so that the behind-schedule flag points at a few communes, not most."""
     if plan.operations.filter(is_demo=True).exists():
         return 0
-    objectives: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    objectives: dict[tuple[Territory, int], dict[str, int]] = defaultdict(dict)
     for o in plan.objectives.filter(territory__startswith="COM:"):
         objectives[(o.territory, o.year)][o.product] = o.value
     rng = random.Random(f"{plan.type}-{plan.territory}-{plan.start_year}")

@@ -12,20 +12,20 @@ from django.db import transaction
 
 from observatoire.plans import progress, reports_actions, reports_production
 from observatoire.plans.models import Plan, PlanType, Snapshot
+from observatoire.territories import Territory
 
 # Bumped when the payload's shape changes; a snapshot keeps the version it was built with.
 VERSION = 1
 TYPE_LABELS = dict(PlanType.choices)
 
 
-def territory_name(territory_id: str) -> str:
+def territory_name(territory: Territory) -> str:
     from observatoire.portal import data
-    from observatoire.territories import Territory, TerritoryError
 
     try:
-        return data.referential().name(Territory.parse(territory_id))
-    except (TerritoryError, KeyError):
-        return territory_id
+        return data.referential().name(territory)
+    except KeyError:
+        return territory.id
 
 
 def reference_date(year: int, today: date) -> date:
@@ -40,7 +40,7 @@ def plan_header(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "type": plan.type,
         "type_label": TYPE_LABELS.get(plan.type, plan.type),
-        "territory": plan.territory,
+        "territory": plan.territory.id,
         "territory_name": territory_name(plan.territory),
         "period": plan.period,
         "start_year": plan.start_year,

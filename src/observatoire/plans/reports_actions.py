@@ -21,7 +21,7 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import TerritoryError
 
 STATUS_LABELS = dict(ActionStatus.choices)
 MILESTONE_LABELS = dict(MilestoneStatus.choices)
@@ -186,8 +186,7 @@ def observatory_value(ind: ActionIndicator, plan: Plan, year: int) -> dict[str, 
         out["note"] = "non reproduit dans ce document public"
         return out
     try:
-        territory = Territory.parse(ind.territory or plan.territory)
-        series = data.cube().series(spec.code, territory)
+        series = data.cube().series(spec.code, ind.territory or plan.territory)
     except (QueryError, TerritoryError, KeyError) as exc:
         out["note"] = str(exc) or "valeurs indisponibles"
         return out

@@ -30,13 +30,13 @@ def _add(a: int | None, b: int | None) -> int | None:
     return a if b is None else a + b
 
 
-def _name(territory_id: str) -> str:
+def _name(territory: Territory) -> str:
     from observatoire.portal import data
 
     try:
-        return data.referential().name(Territory.parse(territory_id))
-    except (KeyError, ValueError):
-        return territory_id
+        return data.referential().name(territory)
+    except KeyError:
+        return territory.id
 
 
 def _by_product(cells: list[progress.Cell], year: int) -> list[dict[str, Any]]:
@@ -86,7 +86,7 @@ def plan_production(plan: Plan, year: int, today: date) -> dict[str, Any] | None
             continue  # neither target nor realisation: left out of the table
         communes.append(
             {
-                "id": p.territory,
+                "id": p.territory.id,
                 "name": _name(p.territory),
                 "year": _figures(c.objective if c else None, c.realised if c else None),
                 "cumul": _figures(p.objective, p.realised),
@@ -163,10 +163,10 @@ def commune_production(plan: Plan, commune: Territory, today: date) -> dict[str,
             "source": op.source,
             "demo": op.is_demo,
         }
-        for op in plan.operations.filter(territory=commune.id).order_by("year", "id")
+        for op in plan.operations.filter(territory=commune).order_by("year", "id")
     ]
     return {
-        "commune": {"id": commune.id, "name": _name(commune.id)},
+        "commune": {"id": commune.id, "name": _name(commune)},
         "products": [{"code": c, "label": PRODUCT_LABELS[c]} for c in products],
         "years": rows,
         "last": current[-1] if current else None,

@@ -29,13 +29,12 @@ def today() -> date:
     return date.today()
 
 
-def territory_name(territory_id: str) -> str:
+def territory_name(territory: Territory) -> str:
     """ "CA de Lens - Liévin", or the id itself when the referential does not know it."""
     try:
-        t = Territory.parse(territory_id)
-        return data.referential().name(t)
-    except (TerritoryError, KeyError):
-        return territory_id
+        return data.referential().name(territory)
+    except KeyError:
+        return territory.id
 
 
 def get_plan(plan_id: int) -> Plan:
@@ -146,19 +145,14 @@ def _observatory_series(
     (and the year before, as the starting point)."""
     out: dict[str, Any] = {"values": [], "message": ""}
     ind = catalog().get(indicator.indicator_code)
-    territory_id = indicator.territory or plan.territory
-    out["territory_name"] = territory_name(territory_id)
+    territory = indicator.territory or plan.territory
+    out["territory_name"] = territory_name(territory)
     if ind is None:
         out["message"] = (
             f"L'indicateur « {indicator.indicator_code} » n'existe pas dans le catalogue."
         )
         return out
     out["indicator"] = ind
-    try:
-        territory = Territory.parse(territory_id)
-    except TerritoryError as exc:
-        out["message"] = str(exc)
-        return out
     if not can_read(request.user, ind.diffusion, territory):
         out["message"] = "Indicateur à diffusion restreinte : connectez-vous pour le consulter."
         return out

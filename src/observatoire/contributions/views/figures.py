@@ -24,18 +24,17 @@ from observatoire.territories import Territory
 Status = FigureContribution.Status
 
 
-def _name(territory_id: str) -> str:
+def _name(t: Territory) -> str:
     from observatoire.portal import data
 
-    t = access.territory_of(territory_id)
     ref = data.referential()
-    return ref.name(t) if t is not None and ref.exists(t) else territory_id
+    return ref.name(t) if ref.exists(t) else t.id
 
 
 def _out_of_scope(request: HttpRequest, t: Territory) -> HttpResponse:
     return forbidden(
         request,
-        f"{_name(t.id)} ({t.id}) est hors du périmètre de votre compte : vous ne pouvez "
+        f"{_name(t)} ({t.id}) est hors du périmètre de votre compte : vous ne pouvez "
         "proposer de chiffre que sur les territoires de votre périmètre.",
     )
 
@@ -64,7 +63,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     if asked is not None and not access.can_propose(request.user, asked):
         return _out_of_scope(request, asked)
     if form.is_bound and form.is_valid():
-        t = Territory.parse(form.cleaned_data["territoire"])
+        t = form.cleaned_data["territoire"]
         code = form.cleaned_data["indicateur"]
         if not access.indicator_readable(request.user, code, t):
             return forbidden(
@@ -90,11 +89,11 @@ def propose(request: HttpRequest) -> HttpResponse:
     code = (form.data if form.is_bound else form.initial).get("indicateur") or ""
     year = (form.data if form.is_bound else form.initial).get("annee") or ""
     if asked is not None and code in form.indicators:
-        context["territory_name"] = _name(asked.id)
+        context["territory_name"] = _name(asked)
         context["official"] = figures.official(
             code, asked, int(year) if str(year).isdigit() else None
         )
-        context["locals"] = [_row(c) for c in figures.validated(asked.id).get(code, [])]
+        context["locals"] = [_row(c) for c in figures.validated(asked).get(code, [])]
     return render(request, "contributions/figure_propose.html", context)
 
 
@@ -147,7 +146,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [
         _row(c)
         for c in waiting.order_by("created_at", "id")
-        if access.can_validate(request.user, access.territory_of(c.territory))
+        if access.can_validate(request.user, c.territory)
     ]
     return render(
         request, "contributions/figure_queue.html", {"title": "Chiffres à valider", "rows": rows}
@@ -168,9 +167,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _detail_page(
     request: HttpRequest, c: FigureContribution, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    t = access.territory_of(c.territory)
-    can_decide = c.status == Status.PROPOSEE and access.can_validate(request.user, t)
-    current = figures.official(c.indicator_code, t, c.year) if t is not None else None
+    can_decide = c.status == Status.PROPOSEE and access.can_validate(request.user, c.territory)
+    current = figures.official(c.indicator_code, c.territory, c.year)
     return render(
         request,
         "contributions/figure_detail.html",
@@ -206,7 +204,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(FigureContribution, pk=pk)
-    if not access.can_validate(request.user, access.territory_of(c.territory)):
+    if not access.can_validate(request.user, c.territory):
         return forbidden(
             request,
             "Seuls les animateurs du territoire et les administrateurs de l'observatoire "
