@@ -66,7 +66,7 @@ def test_invitation_end_to_end(make_user: Any) -> None:
     assert "Lens (COM:62498)" in html and "Lecteur partenaire" in html
 
     profile = Profile.objects.get(user__username=email)
-    assert profile.role == "lecteur" and profile.territories == ["COM:62498"]
+    assert profile.role == "lecteur" and [t.id for t in profile.territories] == ["COM:62498"]
     assert profile.organisation.kind == "commune"
     invitation = Invitation.objects.get(email=email)
     assert invitation.accepted is not None and invitation.user == profile.user

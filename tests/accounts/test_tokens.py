@@ -56,7 +56,7 @@ def test_cli_create_prints_a_working_token_on_the_last_line(web: Settings) -> No
     assert "Compte créé" in done.stdout and key not in done.stdout.splitlines()[0]
 
     profile = Profile.objects.get(user__username=email)
-    assert profile.role == "lecteur" and profile.territories == ["EPCI:246200364"]
+    assert profile.role == "lecteur" and [t.id for t in profile.territories] == ["EPCI:246200364"]
     assert Organisation.objects.get(name=organisation).kind == "commune"
     token = ApiToken.objects.get(user__username=email)
     assert token.digest == ApiToken.hash(key) and token.last_used is None  # only the hash
@@ -95,7 +95,7 @@ def test_cli_create_twice_updates_the_account(web: Settings) -> None:
     assert first.stdout.splitlines()[-1] != second.stdout.splitlines()[-1]
     profile = Profile.objects.get(user__username=email)
     assert profile.role == "contributeur"
-    assert profile.territories == ["EPCI:200033579", "COM:62498"]
+    assert [t.id for t in profile.territories] == ["EPCI:200033579", "COM:62498"]
 
 
 # The script commits its rows in its own process: alone, after the parallel pass.

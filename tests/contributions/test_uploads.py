@@ -156,7 +156,7 @@ def test_good_file_feeds_the_call_plan(signed_in: Callable[..., Client], call_pl
 
     def realised() -> dict[tuple[str, int, str], int | None]:
         cells = progress.cells(call_plan, today=date(2026, 1, 1))
-        return {(c.territory, c.year, c.product): c.realised for c in cells}
+        return {(c.territory.id, c.year, c.product): c.realised for c in cells}
 
     contributeur = signed_in("contributeur", [LENS_EPCI])
     tag = "essai"
@@ -197,7 +197,7 @@ def test_good_file_feeds_the_call_plan(signed_in: Callable[..., Client], call_pl
     today = date.today().strftime("%d/%m/%Y")
     assert upload.source == f"dépôt CA de Lens-Liévin du {today}"
     assert [
-        (r.sheet, r.line, r.territory, r.dwellings, r.product, r.year, r.stage)
+        (r.sheet, r.line, r.territory.id, r.dwellings, r.product, r.year, r.stage)
         for r in upload.rows.all()
     ] == [
         ("Programmation", 2, LIEVIN, 11, "pls", 2020, "financee"),

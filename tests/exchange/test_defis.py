@@ -28,7 +28,7 @@ def answer(client: Any, defi: Any, text: str) -> Any:
 
 def test_accepted_answer(as_user) -> None:  # type: ignore[no-untyped-def]
     defi = ask(as_user("contributeur_lens"))
-    assert defi.territories == [LENS]
+    assert [t.id for t in defi.territories] == [LENS]
     first = answer(as_user("contributeur_arras"), defi, "Oui, Arras en 2022.")
     second = answer(as_user("animateur"), defi, "Le Département a un modèle de convention.")
 

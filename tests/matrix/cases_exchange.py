@@ -88,7 +88,7 @@ def _defi(fresh: bool = False) -> Any:
     if defi is None:
         asker = get_user_model().objects.get(username="matrice-contributeur_lens")
         defi = Defi.objects.create(
-            title=MATRIX_DEFI, question="Question ?", territories=[LENS], asked_by=asker
+            title=MATRIX_DEFI, question="Question ?", territories=[LENS], author=asker
         )
         DefiAnswer.objects.create(defi=defi, text="Réponse.")
     return defi

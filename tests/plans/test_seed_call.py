@@ -55,7 +55,7 @@ def test_the_call_workbook_reads_without_any_problem(web: Settings) -> None:
 
 
 def test_four_orientations_17_actions_and_14_sous_actions(call: Any) -> None:
-    assert (call.type, call.territory, call.period) == ("PLH", CALL, "2014-2020")
+    assert (call.type, call.territory.id, call.period) == ("PLH", CALL, "2014-2020")
     assert call.title == (
         "Programme local de l'habitat 2014-2020 de la Communauté d'agglomération de Lens-Liévin"
     )

@@ -56,7 +56,7 @@ def test_the_seed_workbooks_read_without_any_problem(web: Settings, path: Path) 
 
 
 def test_lot_has_the_four_orientations_actions_1_to_9_and_modalites_1_1_to_9_3(lot: Any) -> None:
-    assert (lot.type, lot.territory, lot.period) == ("PD2H", "DEP:46", "2024-2030")
+    assert (lot.type, lot.territory.id, lot.period) == ("PD2H", "DEP:46", "2024-2030")
     assert lot.child_label == "modalité"
     assert lot.owner.name == "Département du Lot"
     orientations = list(lot.orientations.values_list("number", "title"))
@@ -163,7 +163,7 @@ def test_lot_pilots_and_partners_of_a_modalite(lot: Any) -> None:
 
 
 def test_nord_has_four_axes_and_fiches_1_to_12(nord: Any) -> None:
-    assert (nord.type, nord.territory, nord.period) == ("PDH", "DEP:59", "2021-2027")
+    assert (nord.type, nord.territory.id, nord.period) == ("PDH", "DEP:59", "2021-2027")
     axes = list(nord.orientations.values_list("number", "title"))
     assert axes == [
         ("1", "Produire l'habitat solidaire de demain"),

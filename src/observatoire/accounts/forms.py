@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm
 from observatoire.accounts import provisioning
 from observatoire.accounts.models import Organisation, Role
 from observatoire.accounts.permissions import in_scope, role_of
+from observatoire.territories import Territory
 
 
 class LoginForm(AuthenticationForm, DsfrBaseForm):
@@ -99,7 +100,7 @@ class InvitationForm(DsfrBaseForm):
             )
         return email
 
-    def clean_territories(self) -> list[str]:
+    def clean_territories(self) -> list[Territory]:
         raw = _split(str(self.cleaned_data.get("territories", "")))
         try:
             found = provisioning.check_territories(raw)
@@ -112,7 +113,7 @@ class InvitationForm(DsfrBaseForm):
                     "Hors de votre périmètre : " + ", ".join(outside) + ". Vous ne pouvez "
                     "inviter que sur vos propres territoires."
                 )
-        return [t.id for t in found]
+        return found
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,5 +1,5 @@
-"""Organisations and the users' roles, scoped to territories (territory ids such as
-"EPCI:246200364", parsed with observatoire.territories.Territory)."""
+"""Organisations and the users' roles, scoped to territories (TerritoryField and
+TerritoryListField: stored as ids such as "EPCI:246200364", read as Territory)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from observatoire.territories import Territory
+from observatoire.territory_fields import TerritoryField, TerritoryListField
 
 
 class Organisation(models.Model):
@@ -30,7 +31,7 @@ class Organisation(models.Model):
     name = models.CharField("nom", max_length=200, unique=True)
     kind = models.CharField("type", max_length=30, choices=Kind.choices, default=Kind.AUTRE)
     # The organisation's own territory when it has one (EPCI, commune, département).
-    territory = models.CharField("territoire", max_length=40, blank=True)
+    territory = TerritoryField("territoire", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -59,8 +60,7 @@ class Profile(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.LECTEUR)
-    # Territory ids ("EPCI:246200364", "DEP:62", "COM:62498"...).
-    territories = models.JSONField("territoires", default=list, blank=True)
+    territories = TerritoryListField("territoires", default=list, blank=True)
 
     class Meta:
         verbose_name = "profil"
@@ -69,7 +69,7 @@ class Profile(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
     def scope(self) -> list[Territory]:
-        return [Territory.parse(t) for t in self.territories]
+        return list(self.territories)
 
 
 class ApiToken(models.Model):
@@ -141,7 +141,7 @@ class Invitation(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="invitations"
     )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
-    territories = models.JSONField("territoires", default=list, blank=True)
+    territories = TerritoryListField("territoires", default=list, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

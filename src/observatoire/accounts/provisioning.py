@@ -75,7 +75,7 @@ def organisation(name: str, kind: str | None, scope: list[Territory]) -> Organis
         return found
     if kind is None:
         kind = (KIND_OF_LEVEL.get(scope[0].level) if scope else None) or "autre"
-    own = scope[0].id if len(scope) == 1 else ""
+    own = scope[0] if len(scope) == 1 else None
     return Organisation.objects.create(name=name, kind=kind, territory=own)
 
 
@@ -115,6 +115,6 @@ def create_user(
     user.save()
     Profile.objects.update_or_create(
         user=user,
-        defaults={"organisation": org, "role": role, "territories": [t.id for t in scope]},
+        defaults={"organisation": org, "role": role, "territories": scope},
     )
     return Created(user, org, Role(role).label, [t.id for t in scope], created)

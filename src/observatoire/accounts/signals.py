@@ -41,7 +41,7 @@ def _rights(profile: Profile) -> dict[str, Any]:
     return {
         "rôle": profile.role,
         "organisation": str(profile.organisation) if profile.organisation_id else None,
-        "territoires": list(profile.territories or []),
+        "territoires": [t.id for t in profile.territories],
     }
 
 

@@ -17,7 +17,7 @@ from observatoire.accounts import audit
 from observatoire.accounts.forms import LoginForm, TokenForm
 from observatoire.accounts.models import ApiToken
 from observatoire.accounts.permissions import profile_of, role_of
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import Territory
 
 
 class LoginView(auth_views.LoginView):
@@ -34,17 +34,11 @@ class LogoutView(auth_views.LogoutView):
     extra_context = {"title": "Déconnexion"}  # noqa: RUF012
 
 
-def _territories(ids: list[str]) -> list[dict[str, str]]:
+def _territories(scope: list[Territory]) -> list[dict[str, str]]:
     ref = figures.referential()
-    out = []
-    for raw in ids:
-        try:
-            t = Territory.parse(raw)
-            name = ref.name(t) if ref.exists(t) else "territoire inconnu"
-        except TerritoryError:
-            name = "identifiant invalide"
-        out.append({"id": raw, "name": name})
-    return out
+    return [
+        {"id": t.id, "name": ref.name(t) if ref.exists(t) else "territoire inconnu"} for t in scope
+    ]
 
 
 @login_required

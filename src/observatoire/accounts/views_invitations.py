@@ -102,7 +102,7 @@ def _create(request: HttpRequest, data: dict[str, Any]) -> Invitation:
         {
             "organisation": org.name,
             "rôle": invitation.role,
-            "territoires": invitation.territories,
+            "territoires": [t.id for t in invitation.territories],
         },
         request=request,
     )
@@ -169,7 +169,7 @@ def _accept(invitation: Invitation, password: str) -> Any:
         raise provisioning.ProvisioningError("Cette invitation a déjà servi.")
     org: Organisation = locked.organisation
     created = provisioning.create_user(
-        locked.email, org.name, locked.role, list(locked.territories), password=password
+        locked.email, org.name, locked.role, [t.id for t in locked.territories], password=password
     )
     if not created.created:
         raise provisioning.ProvisioningError(

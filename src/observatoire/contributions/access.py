@@ -51,9 +51,7 @@ def indicator_readable(user: Any, code: str, territory: Territory | None) -> boo
 def can_see(user: Any, contribution: FigureContribution) -> bool:
     """A validated figure: whoever may read the indicator there. A proposal or a
     rejection: its author and those who may validate it."""
-    territory = territory_of(contribution.territory)
-    if territory is None:
-        return role_of(user) == "admin"
+    territory = contribution.territory
     if contribution.status == FigureContribution.Status.VALIDEE:
         return indicator_readable(user, contribution.indicator_code, territory)
     if user.is_authenticated and contribution.author_id == user.pk:

@@ -32,7 +32,7 @@ class UploadRowInline(admin.TabularInline):
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    list_display = ("pk", "file_name", "organisation", "uploaded_at")
+    list_display = ("pk", "file_name", "organisation", "created_at")
     inlines = (UploadRowInline,)
 
 

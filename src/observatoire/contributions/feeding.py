@@ -17,7 +17,7 @@ from observatoire.accounts.models import AuditEvent, Organisation
 from observatoire.contributions.models import Upload, UploadRow
 from observatoire.contributions.partner_data import PartnerRow
 from observatoire.plans.models import Operation, Plan, PlanType
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import TerritoryError
 
 
 class PlanFinder:
@@ -29,8 +29,7 @@ class PlanFinder:
         self.plans: list[tuple[Plan, set[str]]] = []
         for plan in Plan.objects.filter(type=PlanType.PLH).order_by("pk"):
             try:
-                t = Territory.parse(plan.territory)
-                communes = set(ref.communes_of(t))
+                communes = set(ref.communes_of(plan.territory))
             except (TerritoryError, KeyError):
                 continue
             self.plans.append((plan, communes))
@@ -60,7 +59,7 @@ def previous(digest: str, user: Any) -> Upload | None:
     its dwellings twice)."""
     if not digest:
         return None
-    return Upload.objects.filter(digest=digest, uploaded_by=user).first()
+    return Upload.objects.filter(digest=digest, author=user).first()
 
 
 def save(
@@ -79,7 +78,7 @@ def save(
         upload = Upload.objects.create(
             file_name=file_name[:300],
             digest=digest,
-            uploaded_by=user,
+            author=user,
             organisation=organisation,
             source=source,
         )

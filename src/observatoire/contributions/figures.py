@@ -57,7 +57,7 @@ def propose(
     with transaction.atomic():
         contribution = FigureContribution.objects.create(
             indicator_code=indicator_code,
-            territory=territory.id,
+            territory=territory,
             year=year,
             kind=kind,
             value=value,
@@ -96,11 +96,11 @@ def decide(contribution: FigureContribution, *, validate: bool, by: Any, comment
     contribution.refresh_from_db()
 
 
-def validated(territory_id: str) -> dict[str, list[FigureContribution]]:
+def validated(territory: Territory) -> dict[str, list[FigureContribution]]:
     """Validated figures of one territory per indicator code, latest year first."""
     out: dict[str, list[FigureContribution]] = defaultdict(list)
     rows = FigureContribution.objects.filter(
-        territory=territory_id, status=Status.VALIDEE
+        territory=territory, status=Status.VALIDEE
     ).select_related("organisation")
     for c in rows.order_by("-year", "-decided_at", "-id"):
         out[c.indicator_code].append(c)

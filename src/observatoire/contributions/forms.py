@@ -65,8 +65,8 @@ class FigureForm(Form):
             (i.code, f"{i.label} ({i.unit})" if i.unit else i.label) for i in indicators
         ]
 
-    def clean_territoire(self) -> str:
-        return parse_territory(self.cleaned_data["territoire"]).id
+    def clean_territoire(self) -> Territory:
+        return parse_territory(self.cleaned_data["territoire"])
 
     def clean_source(self) -> str:
         source = self.cleaned_data["source"].strip()

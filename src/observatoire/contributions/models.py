@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from observatoire.accounts.authored import Authored
 from observatoire.accounts.models import Organisation
 from observatoire.plans.models import Operation, Product
+from observatoire.territory_fields import TerritoryField
 
 
-class FigureContribution(models.Model):
+class FigureContribution(Authored):
     """A figure proposed for indicator x territory x year. The official value is never
     replaced: a validated contribution is shown next to it, marked as local."""
 
@@ -26,7 +28,7 @@ class FigureContribution(models.Model):
         REJETEE = "rejetee", "Rejetée"
 
     indicator_code = models.CharField("indicateur", max_length=80)
-    territory = models.CharField("territoire", max_length=40)
+    territory = TerritoryField("territoire")
     year = models.PositiveSmallIntegerField("année")
     kind = models.CharField("nature", max_length=20, choices=Kind.choices)
     value = models.DecimalField("valeur proposée", max_digits=18, decimal_places=4)
@@ -35,25 +37,9 @@ class FigureContribution(models.Model):
     comment = models.TextField("commentaire", blank=True)
     # The official figure when the proposal was made (what a correction corrects).
     official_value = models.FloatField("valeur officielle", null=True, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="figure_contributions",
-        verbose_name="auteur",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="figure_contributions",
-    )
     status = models.CharField(
         "état", max_length=20, choices=Status.choices, default=Status.PROPOSEE
     )
-    created_at = models.DateTimeField("proposée le", auto_now_add=True)
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
     is_demo = models.BooleanField("données de démonstration", default=False)
 
@@ -83,7 +69,7 @@ class FigureEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class Upload(models.Model):
+class Upload(Authored):
     """A partner's spreadsheet, saved only once checked and confirmed, with its rows."""
 
     class Template(models.TextChoices):
@@ -92,22 +78,10 @@ class Upload(models.Model):
 
     file_name = models.CharField("fichier", max_length=300)
     digest = models.CharField("empreinte SHA-256", max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="partner_uploads",
-        verbose_name="déposé par",
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
-    )
-    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
     source = models.CharField("source", max_length=300)
 
     class Meta:
-        ordering = ["-uploaded_at", "-id"]
+        ordering = ["-created_at", "-id"]
         verbose_name = "dépôt de données partenaires"
 
     def __str__(self) -> str:
@@ -119,7 +93,7 @@ class UploadRow(models.Model):
     template = models.CharField("modèle", max_length=20, choices=Upload.Template.choices)
     sheet = models.CharField("feuille", max_length=40)
     line = models.PositiveIntegerField("ligne")
-    territory = models.CharField("commune", max_length=40)
+    territory = TerritoryField("commune")
     address = models.CharField("adresse", max_length=300, blank=True)
     name = models.CharField("opération", max_length=300)
     dwellings = models.PositiveIntegerField("logements")

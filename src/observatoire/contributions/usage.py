@@ -23,7 +23,7 @@ from observatoire import figures
 from observatoire.accounts.models import AuditEvent, Organisation, Profile
 from observatoire.accounts.permissions import profile_of, role_of
 from observatoire.contributions.models import FigureContribution, Upload
-from observatoire.territories import Level, Territory, TerritoryError
+from observatoire.territories import Level, Territory
 
 ACTIVE_DAYS = 90
 MONTHS = 12
@@ -100,25 +100,21 @@ def month_starts(now: datetime, count: int = MONTHS) -> list[datetime]:
 
 
 def _departements(
-    territories: list[str], cache: dict[str, frozenset[str] | None]
+    territories: list[Territory], cache: dict[Territory, frozenset[str] | None]
 ) -> frozenset[str] | None:
     """Département codes of a profile's territories (None: all of France)."""
 
     ref = figures.referential()
     out: set[str] = set()
-    for raw in territories:
-        if raw not in cache:
-            try:
-                t = Territory.parse(raw)
-                if t.level is Level.FR:
-                    cache[raw] = None
-                elif ref.exists(t):
-                    cache[raw] = frozenset(ref.commune_dep[c] for c in ref.communes_of(t))
-                else:
-                    cache[raw] = frozenset()
-            except TerritoryError:
-                cache[raw] = frozenset()
-        found = cache[raw]
+    for t in territories:
+        if t not in cache:
+            if t.level is Level.FR:
+                cache[t] = None
+            elif ref.exists(t):
+                cache[t] = frozenset(ref.commune_dep[c] for c in ref.communes_of(t))
+            else:
+                cache[t] = frozenset()
+        found = cache[t]
         if found is None:
             return None
         out |= found
@@ -156,16 +152,12 @@ def compute(user: Any, now: datetime | None = None) -> Dashboard:
     starts = month_starts(now)
     since = starts[0]
     everyone = role_of(user) == "admin"
-    dep_cache: dict[str, frozenset[str] | None] = {}
+    dep_cache: dict[Territory, frozenset[str] | None] = {}
     profiles = list(Profile.objects.select_related("organisation", "user"))
-    deps = {p.user_id: _departements(list(p.territories or []), dep_cache) for p in profiles}
+    deps = {p.user_id: _departements(p.territories, dep_cache) for p in profiles}
     if not everyone:
         own = profile_of(user)
-        mine = (
-            _departements(list(own.territories or []), dep_cache)
-            if own is not None
-            else frozenset()
-        )
+        mine = _departements(own.territories, dep_cache) if own is not None else frozenset()
         profiles = [
             p
             for p in profiles
@@ -186,7 +178,7 @@ def compute(user: Any, now: datetime | None = None) -> Dashboard:
     signin_counts = keep(_by_actor(signins.filter(at__gte=since), "actor"))
     download_counts = keep(_by_actor(downloads, "actor"))
     figure_counts = _by_actor(FigureContribution.objects.all(), "author")
-    upload_counts = _by_actor(Upload.objects.all(), "uploaded_by")
+    upload_counts = _by_actor(Upload.objects.all(), "author")
     exchange = _exchange_contributions()
     contribution_counts = figure_counts + upload_counts
     for _, counter in exchange:

@@ -7,19 +7,9 @@ from typing import Any
 
 from observatoire.accounts.permissions import can_read, has_role, in_scope, role_of
 from observatoire.exchange.models import Call, Defi, Document
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import Territory
 
 WRITERS = ("animateur", "contributeur")
-
-
-def territories_of(ids: list[str]) -> list[Territory]:
-    out = []
-    for raw in ids or []:
-        try:
-            out.append(Territory.parse(raw))
-        except TerritoryError:
-            continue
-    return out
 
 
 def can_read_document(user: Any, document: Document) -> bool:
@@ -27,9 +17,7 @@ def can_read_document(user: Any, document: Document) -> bool:
     of the document's territories (a restricted document without territory: admins)."""
     if document.diffusion != "restreint":
         return can_read(user, document.diffusion)
-    return any(
-        can_read(user, "restreint", t) for t in territories_of(document.territories)
-    ) or has_role(user)
+    return any(can_read(user, "restreint", t) for t in document.territories) or has_role(user)
 
 
 def is_partner(user: Any) -> bool:
@@ -42,14 +30,13 @@ def can_write(user: Any) -> bool:
     return has_role(user, *WRITERS)
 
 
-def animates(user: Any, territory_ids: list[str]) -> bool:
+def animates(user: Any, territories: list[Territory]) -> bool:
     """Admins; animateurs whose scope covers one of the territories (any animateur when
     there is none)."""
     if has_role(user):
         return True
     if role_of(user) != "animateur":
         return False
-    territories = territories_of(territory_ids)
     return not territories or any(in_scope(user, t) for t in territories)
 
 
@@ -62,7 +49,7 @@ def can_edit_document(user: Any, document: Document) -> bool:
         return True
     if not can_write(user):
         return False
-    if document.created_by_id == user.pk:
+    if document.author_id == user.pk:
         return True
     profile = getattr(user, "profile", None)
     org = getattr(profile, "organisation_id", None)
@@ -77,11 +64,11 @@ def can_manage_call(user: Any, call: Call) -> bool:
         return True
     if role_of(user) != "animateur":
         return False
-    return call.opened_by_id == user.pk or animates(user, call.territories)
+    return call.author_id == user.pk or animates(user, call.territories)
 
 
 def can_accept(user: Any, defi: Defi) -> bool:
     """The asker, or an animateur (of the défi's territories)."""
     if not is_partner(user):
         return False
-    return defi.asked_by_id == user.pk or animates(user, defi.territories)
+    return defi.author_id == user.pk or animates(user, defi.territories)

@@ -50,14 +50,14 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "organisation", "created", "hidden")
+    list_display = ("__str__", "organisation", "created_at", "hidden")
     list_filter = ("hidden",)
     inlines = (AttachmentInline,)
 
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ("title", "deadline", "opened_at", "closed_at", "is_demo")
+    list_display = ("title", "deadline", "created_at", "closed_at", "is_demo")
 
 
 class DefiAnswerInline(admin.StackedInline):
@@ -67,5 +67,5 @@ class DefiAnswerInline(admin.StackedInline):
 
 @admin.register(Defi)
 class DefiAdmin(admin.ModelAdmin):
-    list_display = ("title", "organisation", "created", "accepted_answer", "is_demo")
+    list_display = ("title", "organisation", "created_at", "accepted_answer", "is_demo")
     inlines = (DefiAnswerInline,)

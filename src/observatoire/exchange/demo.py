@@ -261,7 +261,7 @@ def _calls(orgs: dict[str, Organisation]) -> int:
             territories=["DEP:62"],
             deadline=(opened + timedelta(days=45)).date(),
             organisation=orgs["pdc"],
-            opened_at=opened,
+            created_at=opened,
             closed_at=opened + timedelta(days=60),
             synthesis=CLOSED_SYNTHESIS,
             synthesis_updated=opened + timedelta(days=58),

@@ -36,10 +36,10 @@ class Form(DsfrBaseForm):
         return context
 
 
-def parse_territories(raw: str) -> list[str]:
-    """Territory ids from ids or exact names; a French error names the first unknown."""
+def parse_territories(raw: str) -> list[Territory]:
+    """Territories from ids or exact names; a French error names the first unknown."""
     ref = figures.referential()
-    out: list[str] = []
+    out: list[Territory] = []
     for token in [t.strip() for t in re.split(r"[,;\n]", raw or "") if t.strip()]:
         try:
             territory = ref.check(Territory.parse(token))
@@ -51,8 +51,8 @@ def parse_territories(raw: str) -> list[str]:
                     "(ex. EPCI:246200364, COM:62498)."
                 ) from None
             territory = matches[0]
-        if territory.id not in out:
-            out.append(territory.id)
+        if territory not in out:
+            out.append(territory)
     return out
 
 
@@ -64,11 +64,11 @@ class TerritoriesField(forms.CharField):
         kwargs.setdefault("max_length", 1000)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> list[str]:
+    def clean(self, value: Any) -> list[Territory]:
         return parse_territories(super().clean(value))
 
     def prepare_value(self, value: Any) -> Any:
-        return ", ".join(value) if isinstance(value, list) else value
+        return ", ".join(str(t) for t in value) if isinstance(value, list) else value
 
 
 def themes_field() -> forms.MultipleChoiceField:
@@ -146,12 +146,12 @@ class DocumentFilterForm(Form):
     theme = forms.ChoiceField(label="Thème", required=False, choices=ANY + Theme.choices)
     type = forms.ChoiceField(label="Type", required=False, choices=ANY + DocumentKind.choices)
 
-    def clean_territoire(self) -> str:
+    def clean_territoire(self) -> Territory | None:
         raw = self.cleaned_data.get("territoire", "")
         found = parse_territories(raw)
         if len(found) > 1:
             raise ValidationError("Un seul territoire à la fois.")
-        return found[0] if found else ""
+        return found[0] if found else None
 
 
 class DocumentForm(Form):
@@ -188,12 +188,12 @@ class DocumentForm(Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("diffusion") == "restreint" and "territories" in cleaned:
-            ids = cleaned["territories"]
-            if not ids:
+            territories = cleaned["territories"]
+            if not territories:
                 self.add_error(
                     "territories", "Un document restreint doit désigner ses territoires."
                 )
-            elif not any(can_read(self.user, "restreint", Territory.parse(t)) for t in ids):
+            elif not any(can_read(self.user, "restreint", t) for t in territories):
                 self.add_error(
                     "territories",
                     "Aucun de ces territoires n'est dans votre périmètre : vous ne pourriez "

@@ -39,7 +39,7 @@ def create_document(checked: files.Checked, user: Any, **fields: Any) -> Documen
     """A new document and its version 1 (`fields`: the Document metadata)."""
     with Stored() as stored, transaction.atomic():
         now = timezone.now()
-        document = Document.objects.create(created_by=user, created=now, updated=now, **fields)
+        document = Document.objects.create(author=user, created_at=now, updated_at=now, **fields)
         DocumentVersion.objects.create(
             document=document,
             number=1,
@@ -75,7 +75,7 @@ def add_version(
             uploaded_at=now,
             **stored.add(checked),
         )
-        Document.objects.filter(pk=locked.pk).update(updated=now)
+        Document.objects.filter(pk=locked.pk).update(updated_at=now)
         search.reindex(locked)
         audit.record(
             audit.Action.IMPORT,

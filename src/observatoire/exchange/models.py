@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from observatoire.accounts.models import Organisation
+from observatoire.accounts.authored import Authored
+from observatoire.territory_fields import TerritoryListField
 
 
 class Theme(models.TextChoices):
@@ -69,34 +70,17 @@ class StoredFile(models.Model):
         abstract = True
 
 
-class Document(models.Model):
+class Document(Authored):
     title = models.CharField("titre", max_length=300)
     kind = models.CharField("type", max_length=20, choices=DocumentKind.choices)
     summary = models.TextField("résumé", blank=True)
-    territories = models.JSONField("territoires", default=list, blank=True)
+    territories = TerritoryListField("territoires", default=list, blank=True)
     themes = models.JSONField("thèmes", default=list, blank=True)
     date = models.DateField("date du document")
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name="organisation autrice",
-    )
     diffusion = models.CharField(
         "diffusion", max_length=20, choices=Diffusion.choices, default=Diffusion.PARTENAIRES
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="exchange_documents",
-        verbose_name="déposé par",
-    )
-    created = models.DateTimeField("déposé le", default=timezone.now)
-    updated = models.DateTimeField("mis à jour le", default=timezone.now)
+    updated_at = models.DateTimeField("mis à jour le", default=timezone.now)
     is_demo = models.BooleanField("démonstration", default=False)
     # Folded (lower case, no accents) title, summary and text of every version: the
     # full-text search is a `contains` on it, the same on SQLite and PostgreSQL.
@@ -127,32 +111,15 @@ class DocumentVersion(StoredFile):
         return f"{self.document} — version {self.number}"
 
 
-class Call(models.Model):
+class Call(Authored):
     """An appel à contribution opened by an animateur; answers are accepted while it is
     open and its deadline is not past. Closed calls stay readable."""
 
     title = models.CharField("titre", max_length=300)
     question = models.TextField("question posée")
     themes = models.JSONField("thèmes", default=list, blank=True)
-    territories = models.JSONField("territoires", default=list, blank=True)
+    territories = TerritoryListField("territoires", default=list, blank=True)
     deadline = models.DateField("date limite des réponses")
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="exchange_calls",
-        verbose_name="ouvert par",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="calls",
-        verbose_name="organisation",
-    )
-    opened_at = models.DateTimeField("ouvert le", default=timezone.now)
     closed_at = models.DateTimeField("clos le", null=True, blank=True)
     synthesis = models.TextField("cahier de synthèse", blank=True)
     synthesis_updated = models.DateTimeField("synthèse mise à jour le", null=True, blank=True)
@@ -167,7 +134,7 @@ class Call(models.Model):
     is_demo = models.BooleanField("démonstration", default=False)
 
     class Meta:
-        ordering = ["-opened_at", "-pk"]
+        ordering = ["-created_at", "-pk"]
         verbose_name = "appel à contribution"
         verbose_name_plural = "appels à contribution"
 
@@ -182,26 +149,9 @@ class Call(models.Model):
         return not self.is_closed and timezone.localdate() <= self.deadline
 
 
-class Answer(models.Model):
+class Answer(Authored):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="answers")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="exchange_answers",
-        verbose_name="auteur",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="answers",
-        verbose_name="organisation",
-    )
     text = models.TextField("réponse")
-    created = models.DateTimeField("déposée le", default=timezone.now)
     # Set by the animateur to group answers when writing the synthesis.
     tags = models.JSONField("étiquettes", default=list, blank=True)
     hidden = models.BooleanField("masquée", default=False)
@@ -216,7 +166,7 @@ class Answer(models.Model):
     )
 
     class Meta:
-        ordering = ["created", "pk"]
+        ordering = ["created_at", "pk"]
         verbose_name = "réponse à un appel"
 
     def __str__(self) -> str:
@@ -234,31 +184,14 @@ class Attachment(StoredFile):
         return self.filename
 
 
-class Defi(models.Model):
+class Defi(Authored):
     """A défi habitat: a question asked to the network; the asker or an animateur marks
     the answer that solved it."""
 
     title = models.CharField("titre", max_length=300)
     question = models.TextField("question")
     themes = models.JSONField("thèmes", default=list, blank=True)
-    territories = models.JSONField("territoires", default=list, blank=True)
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="exchange_defis",
-        verbose_name="posé par",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="defis",
-        verbose_name="organisation",
-    )
-    created = models.DateTimeField("posé le", default=timezone.now)
+    territories = TerritoryListField("territoires", default=list, blank=True)
     accepted_answer = models.ForeignKey(
         "DefiAnswer",
         on_delete=models.SET_NULL,
@@ -278,7 +211,7 @@ class Defi(models.Model):
     is_demo = models.BooleanField("démonstration", default=False)
 
     class Meta:
-        ordering = ["-created", "-pk"]
+        ordering = ["-created_at", "-pk"]
         verbose_name = "défi habitat"
         verbose_name_plural = "défis habitat"
 
@@ -286,29 +219,12 @@ class Defi(models.Model):
         return self.title
 
 
-class DefiAnswer(models.Model):
+class DefiAnswer(Authored):
     defi = models.ForeignKey(Defi, on_delete=models.CASCADE, related_name="answers")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="exchange_defi_answers",
-        verbose_name="auteur",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="defi_answers",
-        verbose_name="organisation",
-    )
     text = models.TextField("réponse")
-    created = models.DateTimeField("déposée le", default=timezone.now)
 
     class Meta:
-        ordering = ["created", "pk"]
+        ordering = ["created_at", "pk"]
         verbose_name = "réponse à un défi"
 
     def __str__(self) -> str:

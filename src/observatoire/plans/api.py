@@ -31,7 +31,7 @@ def _summary(plan: Plan) -> dict[str, Any]:
         "id": plan.pk,
         "title": plan.title,
         "type": plan.type,
-        "territory": plan.territory,
+        "territory": plan.territory.id,
         "period": plan.period,
     }
 
@@ -98,7 +98,7 @@ def plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 def objectives_territory(plan: Plan, raw: str | None) -> Territory:
     """The territory asked for, which must lie within the plan's (400 otherwise)."""
     if raw is None or not raw.strip():
-        return Territory.parse(plan.territory)
+        return plan.territory
     try:
         t = Territory.parse(raw.strip())
     except TerritoryError as exc:
@@ -106,7 +106,7 @@ def objectives_territory(plan: Plan, raw: str | None) -> Territory:
     ref = figures.referential()
     if not ref.exists(t):
         raise HttpError(400, f"Paramètre « territory » invalide : territoire « {t.id} » inconnu.")
-    inside = set(ref.communes_of(Territory.parse(plan.territory)))
+    inside = set(ref.communes_of(plan.territory))
     if not set(ref.communes_of(t)) <= inside:
         raise HttpError(
             400,
@@ -134,7 +134,7 @@ def objectives(
     t = objectives_territory(p, territory)
     return [
         {
-            "territory": c.territory,
+            "territory": c.territory.id,
             "year": c.year,
             "product": c.product,
             "objective": c.objective,

@@ -106,5 +106,5 @@ def list_cmd(settings: Settings) -> None:
         table.add_column(col)
     for p in found:
         actions = str(p.n_actions)
-        table.add_row(str(p.pk), p.type, p.territory, p.period, escape(p.title), actions)
+        table.add_row(str(p.pk), p.type, p.territory.id, p.period, escape(p.title), actions)
     console.print(table)

@@ -109,7 +109,7 @@ def split_objectives(plan: Plan) -> int:
     proportion to the résidences principales; only for (year, product) pairs without
     commune objectives of their own. Returns the number of objectives created."""
 
-    communes = sorted(figures.communes_of(Territory.parse(plan.territory)))
+    communes = sorted(figures.communes_of(plan.territory))
     weights = _weights(communes)
     done = set(plan.objectives.filter(territory__startswith="COM:").values_list("year", "product"))
     created = []
@@ -120,7 +120,7 @@ def split_objectives(plan: Plan) -> int:
             created.append(
                 Objective(
                     plan=plan,
-                    territory=f"COM:{code}",
+                    territory=Territory(Level.COM, code),
                     year=o.year,
                     product=o.product,
                     value=share,
@@ -137,7 +137,7 @@ def demo_operations(plan: Plan) -> int:
     55 %), so that the behind-schedule flag points at a few communes, not most."""
     if plan.operations.filter(is_demo=True).exists():
         return 0
-    objectives: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    objectives: dict[tuple[Territory, int], dict[str, int]] = defaultdict(dict)
     for o in plan.objectives.filter(territory__startswith="COM:"):
         objectives[(o.territory, o.year)][o.product] = o.value
     rng = random.Random(f"{plan.type}-{plan.territory}-{plan.start_year}")

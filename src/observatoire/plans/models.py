@@ -1,6 +1,6 @@
 """A plan is a tree: orientations -> actions -> sub-actions (sous-actions, modalités).
-Territories are ids ("COM:62498", "EPCI:246200364", "GRP:..."), parsed with
-observatoire.territories.Territory."""
+Territories are TerritoryField values (stored as "COM:62498", "EPCI:246200364",
+"GRP:...", read as observatoire.territories.Territory)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from observatoire.accounts.models import Organisation
+from observatoire.territory_fields import TerritoryField
 
 
 class PlanType(models.TextChoices):
@@ -23,7 +24,7 @@ class PlanType(models.TextChoices):
 class Plan(models.Model):
     title = models.CharField("intitulé", max_length=300)
     type = models.CharField("type", max_length=10, choices=PlanType.choices)
-    territory = models.CharField("territoire", max_length=40)
+    territory = TerritoryField("territoire")
     start_year = models.PositiveSmallIntegerField("première année")
     end_year = models.PositiveSmallIntegerField("dernière année")
     adopted_on = models.DateField("date d'adoption", null=True, blank=True)
@@ -224,7 +225,7 @@ class ActionIndicator(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="indicators")
     label = models.CharField("indicateur", max_length=500)
     indicator_code = models.CharField("indicateur de l'observatoire", max_length=80, blank=True)
-    territory = models.CharField("territoire", max_length=40, blank=True)  # blank: the plan's
+    territory = TerritoryField("territoire", blank=True)  # blank: the plan's
     unit = models.CharField("unité", max_length=40, blank=True)
     target = models.CharField("cible", max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -267,7 +268,7 @@ class Objective(models.Model):
     need not add up to it: CALL targets 1310/year of which 524 social)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
-    territory = models.CharField("territoire", max_length=40)
+    territory = TerritoryField("territoire")
     year = models.PositiveSmallIntegerField("année")
     product = models.CharField("produit", max_length=20, choices=Product.choices)
     value = models.PositiveIntegerField("objectif (logements)")
@@ -293,7 +294,7 @@ class Operation(models.Model):
         LIVREE = "livree", "Livrée"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="operations")
-    territory = models.CharField("commune", max_length=40)
+    territory = TerritoryField("commune")
     year = models.PositiveSmallIntegerField("année")
     product = models.CharField("produit", max_length=20, choices=Product.choices)
     dwellings = models.PositiveIntegerField("logements")

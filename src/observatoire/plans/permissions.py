@@ -7,17 +7,10 @@ from typing import Any
 
 from observatoire.accounts.permissions import in_scope, profile_of, role_of
 from observatoire.plans.models import Action, ActionActor, ActorRole, Plan
-from observatoire.territories import Territory, TerritoryError
 
 
 def _animateur_in_scope(user: Any, plan: Plan) -> bool:
-    if role_of(user) != "animateur":
-        return False
-    try:
-        territory = Territory.parse(plan.territory)
-    except TerritoryError:
-        return False
-    return in_scope(user, territory)
+    return role_of(user) == "animateur" and in_scope(user, plan.territory)
 
 
 def can_edit_plan(user: Any, plan: Plan) -> bool:

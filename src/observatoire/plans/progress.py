@@ -33,7 +33,7 @@ SITADEL = {
 class Cell:
     """One commune x year x product."""
 
-    territory: str
+    territory: Territory
     year: int
     product: str
     objective: int | None
@@ -49,7 +49,7 @@ class Cell:
 class Progress:
     """A territory's cumulated progress for one product, from the plan's start to `year`."""
 
-    territory: str
+    territory: Territory
     product: str
     year: int
     objective: int | None
@@ -66,13 +66,13 @@ class Progress:
         return r is not None and r < BEHIND_THRESHOLD
 
 
-def communes(plan: Plan, territory: Territory | None = None) -> list[str]:
-    """Commune ids ("COM:62498") of `territory` (default: the plan's), sorted."""
+def communes(plan: Plan, territory: Territory | None = None) -> list[Territory]:
+    """Communes of `territory` (default: the plan's), sorted by code."""
 
-    t = territory or Territory.parse(plan.territory)
+    t = territory or plan.territory
     if t.level is Level.COM:
-        return [t.id]
-    return [Territory(Level.COM, c).id for c in sorted(figures.communes_of(t))]
+        return [t]
+    return [Territory(Level.COM, c) for c in sorted(figures.communes_of(t))]
 
 
 def realisations_source(plan: Plan) -> str:
@@ -89,12 +89,12 @@ def has_demo(plan: Plan) -> bool:
 
 
 def _operations(
-    plan: Plan, wanted: set[str]
-) -> tuple[dict[tuple[str, int, str], int], set[tuple[str, int]]]:
+    plan: Plan, wanted: set[Territory]
+) -> tuple[dict[tuple[Territory, int, str], int], set[tuple[Territory, int]]]:
     """Dwellings entered per (commune, year, product), `total` being every product; and
     the (commune, year) pairs holding demo operations."""
-    sums: dict[tuple[str, int, str], int] = defaultdict(int)
-    demo: set[tuple[str, int]] = set()
+    sums: dict[tuple[Territory, int, str], int] = defaultdict(int)
+    demo: set[tuple[Territory, int]] = set()
     for op in Operation.objects.filter(plan=plan, territory__in=wanted):
         if op.product != TOTAL:
             sums[(op.territory, op.year, op.product)] += op.dwellings
@@ -105,23 +105,22 @@ def _operations(
 
 
 def _sitadel(
-    plan: Plan, commune_ids: Iterable[str], years: range
-) -> dict[tuple[str, int], int | None]:
+    plan: Plan, communes: Iterable[Territory], years: range
+) -> dict[tuple[Territory, int], int | None]:
 
-    out: dict[tuple[str, int], int | None] = {}
+    out: dict[tuple[Territory, int], int | None] = {}
     try:
         cube = figures.cube()
     except QueryError:
         return out
-    for cid in commune_ids:
-        t = Territory.parse(cid)
+    for t in communes:
         for year in years:
             try:
                 v = cube.value(plan.realisations, t, year=year)
             except QueryError:
                 continue
             known = v.value is not None and v.status in VISIBLE
-            out[(cid, year)] = round(v.value) if known and v.value is not None else None
+            out[(t, year)] = round(v.value) if known and v.value is not None else None
     return out
 
 
@@ -134,7 +133,7 @@ def cells(plan: Plan, territory: Territory | None = None, today: date | None = N
     ids = communes(plan, territory)
     wanted = set(ids)
     years = range(plan.start_year, plan.end_year + 1)
-    objectives: dict[tuple[str, int, str], Objective] = {
+    objectives: dict[tuple[Territory, int, str], Objective] = {
         (o.territory, o.year, o.product): o
         for o in Objective.objects.filter(plan=plan, territory__in=wanted)
     }
@@ -160,10 +159,10 @@ def cells(plan: Plan, territory: Territory | None = None, today: date | None = N
 def cumulate(rows: Iterable[Cell], year: int, product: str = TOTAL) -> list[Progress]:
     """Per commune, objectives and realisations added up from the plan start to `year`.
     Realised stays None only when no year of the span has a known realisation."""
-    objective: dict[str, int | None] = {}
-    realised: dict[str, int | None] = {}
-    demo: dict[str, bool] = defaultdict(bool)
-    order: list[str] = []
+    objective: dict[Territory, int | None] = {}
+    realised: dict[Territory, int | None] = {}
+    demo: dict[Territory, bool] = defaultdict(bool)
+    order: list[Territory] = []
     for c in rows:
         if c.product != product:
             continue
@@ -181,7 +180,7 @@ def cumulate(rows: Iterable[Cell], year: int, product: str = TOTAL) -> list[Prog
     return [Progress(t, product, year, objective[t], realised[t], demo[t]) for t in order]
 
 
-def total(progress: Iterable[Progress], territory: str) -> Progress:
+def total(progress: Iterable[Progress], territory: Territory) -> Progress:
     """Several communes together: sums of objectives and of realisations (ratio of sums)."""
     items = list(progress)
     objectives = [p.objective for p in items if p.objective is not None]

@@ -32,7 +32,7 @@ def plan_header(plan: Plan) -> PlanHeader:
         "title": plan.title,
         "type": plan.type,
         "type_label": TYPE_LABELS.get(plan.type, plan.type),
-        "territory": plan.territory,
+        "territory": plan.territory.id,
         "territory_name": territory_name(plan.territory),
         "period": plan.period,
         "start_year": plan.start_year,

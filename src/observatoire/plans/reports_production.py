@@ -87,7 +87,7 @@ def plan_production(plan: Plan, year: int, today: date) -> Production | None:
             continue  # neither target nor realisation: left out of the table
         communes.append(
             {
-                "id": p.territory,
+                "id": p.territory.id,
                 "name": territory_name(p.territory),
                 "year": _figures(c.objective if c else None, c.realised if c else None),
                 "cumul": _figures(p.objective, p.realised),
@@ -164,10 +164,10 @@ def commune_production(plan: Plan, commune: Territory, today: date) -> CommunePr
             "source": op.source,
             "demo": op.is_demo,
         }
-        for op in plan.operations.filter(territory=commune.id).order_by("year", "id")
+        for op in plan.operations.filter(territory=commune).order_by("year", "id")
     ]
     return {
-        "commune": {"id": commune.id, "name": territory_name(commune.id)},
+        "commune": {"id": commune.id, "name": territory_name(commune)},
         "products": [{"code": c, "label": PRODUCT_LABELS[c]} for c in products],
         "years": rows,
         "last": current[-1] if current else None,

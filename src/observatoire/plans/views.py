@@ -22,7 +22,6 @@ from observatoire.plans.models import (
     Plan,
 )
 from observatoire.plans.permissions import can_edit_action, can_edit_plan
-from observatoire.territories import Territory, TerritoryError
 
 
 def today() -> date:
@@ -137,19 +136,14 @@ def _observatory_series(
     (and the year before, as the starting point)."""
     out: dict[str, Any] = {"values": [], "message": ""}
     ind = catalog().get(indicator.indicator_code)
-    territory_id = indicator.territory or plan.territory
-    out["territory_name"] = territory_name(territory_id)
+    territory = indicator.territory or plan.territory
+    out["territory_name"] = territory_name(territory)
     if ind is None:
         out["message"] = (
             f"L'indicateur « {indicator.indicator_code} » n'existe pas dans le catalogue."
         )
         return out
     out["indicator"] = ind
-    try:
-        territory = Territory.parse(territory_id)
-    except TerritoryError as exc:
-        out["message"] = str(exc)
-        return out
     if not can_read(request.user, ind.diffusion, territory):
         out["message"] = "Indicateur à diffusion restreinte : connectez-vous pour le consulter."
         return out

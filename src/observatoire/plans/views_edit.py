@@ -241,7 +241,7 @@ def indicator_entry(
 
 
 def _communes(plan: Plan) -> list[tuple[str, str]]:
-    return [(c, f"{territory_name(c)} ({c.split(':')[1]})") for c in progress.communes(plan)]
+    return [(c.id, f"{territory_name(c)} ({c.code})") for c in progress.communes(plan)]
 
 
 def _operations_page(
@@ -249,7 +249,7 @@ def _operations_page(
 ) -> HttpResponse:
     names = dict(_communes(plan))
     operations = [
-        {"item": o, "name": names.get(o.territory, o.territory)}
+        {"item": o, "name": names.get(o.territory.id, o.territory.id)}
         for o in plan.operations.select_related("created_by").order_by("-created_at", "-id")[:200]
     ]
     return render(

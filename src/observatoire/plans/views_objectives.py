@@ -42,9 +42,9 @@ def _query(request: HttpRequest, plan: Plan) -> Query:
     product = request.GET.get("produit", "").strip() or progress.TOTAL
     if product not in progress.PRODUCTS:
         raise ParamError(f"Produit « {product} » inconnu.")
-    territory = Territory.parse(plan.territory)
+    territory = plan.territory
     raw = request.GET.get("territoire", "").strip()
-    if raw and raw != plan.territory:
+    if raw and raw != plan.territory.id:
         try:
             wanted = Territory.parse(raw)
             ref = figures.referential()
@@ -62,7 +62,7 @@ def _query(request: HttpRequest, plan: Plan) -> Query:
 
 def _subdivisions(plan: Plan) -> list[tuple[str, str]]:
     """EPCI of a départemental plan, to look at one at a time."""
-    t = Territory.parse(plan.territory)
+    t = plan.territory
     if t.level is not Level.DEP:
         return []
     ref = figures.referential()
@@ -72,7 +72,7 @@ def _subdivisions(plan: Plan) -> list[tuple[str, str]]:
 def _grid(plan: Plan, q: Query) -> dict[str, Any]:
     cells = progress.cells(plan, q.territory, today=today())
     years = list(range(plan.start_year, plan.end_year + 1))
-    by_commune: dict[str, dict[int, progress.Cell]] = {}
+    by_commune: dict[Territory, dict[int, progress.Cell]] = {}
     for c in cells:
         if c.product == q.product:
             by_commune.setdefault(c.territory, {})[c.year] = c
@@ -82,7 +82,7 @@ def _grid(plan: Plan, q: Query) -> dict[str, Any]:
         rows.append(
             {
                 "territory": p.territory,
-                "code": p.territory.split(":")[1],
+                "code": p.territory.code,
                 "name": territory_name(p.territory),
                 "years": [by_commune[p.territory].get(y) for y in years],
                 "cumul": p,
@@ -98,7 +98,7 @@ def _grid(plan: Plan, q: Query) -> dict[str, Any]:
         realised = [c.realised for c in found if c.realised is not None]
         year_totals.append(
             progress.Cell(
-                q.territory.id,
+                q.territory,
                 y,
                 q.product,
                 sum(objectives) if objectives else None,
@@ -111,7 +111,7 @@ def _grid(plan: Plan, q: Query) -> dict[str, Any]:
         "year_totals": year_totals,
         "rows": shown,
         "all_rows": rows,
-        "total": progress.total(cumulated, q.territory.id),
+        "total": progress.total(cumulated, q.territory),
         "behind": sum(1 for p in cumulated if p.behind),
         "with_objective": sum(1 for p in cumulated if p.objective),
         "demo": any(r["demo"] for r in rows),
@@ -140,7 +140,7 @@ def objectives(request: HttpRequest, plan_id: int) -> HttpResponse:
         q=q,
         grid=grid,
         product_label=dict(Product.choices)[q.product],
-        scope_name=territory_name(q.territory.id),
+        scope_name=territory_name(q.territory),
         stated=progress.plan_objective(plan, q.year, q.product),
         map_query=request.GET.urlencode(),
     )
@@ -168,7 +168,7 @@ def objectives_map(request: HttpRequest, plan_id: int) -> HttpResponse:
     }
     for feature in shapes["features"]:
         code = feature["properties"]["code"]
-        p = cumulated.get(f"COM:{code}")
+        p = cumulated.get(Territory(Level.COM, code))
         state = "sans_objectif"
         if p is not None and p.objective:
             state = "a_venir" if p.rate is None else ("retard" if p.behind else "ok")

@@ -38,12 +38,7 @@ def _year(plan: Plan, year: int) -> int:
 
 def can_snapshot(user: Any, plan: Plan) -> bool:
     """Animateurs whose scope covers the plan's territory, and admins."""
-    if not has_role(user, "animateur"):
-        return False
-    try:
-        return in_scope(user, Territory.parse(plan.territory))
-    except TerritoryError:
-        return False
+    return has_role(user, "animateur") and in_scope(user, plan.territory)
 
 
 def _snapshot_info(snap: Snapshot | None) -> dict[str, Any] | None:
@@ -148,7 +143,7 @@ def _commune(plan: Plan, raw: str) -> Territory:
     except TerritoryError:
         raise Http404(f"Commune « {raw} » inconnue.") from None
     ref = figures.referential()
-    inside = ref.communes_of(Territory.parse(plan.territory))
+    inside = ref.communes_of(plan.territory)
     if t.level is not Level.COM or t.code not in inside:
         raise Http404(f"« {raw} » n'est pas une commune du territoire du plan.")
     return t
@@ -164,7 +159,7 @@ def fiche_commune(request: HttpRequest, plan_id: int, commune: str) -> HttpRespo
     ref = figures.referential()
     others = [
         {"id": f"COM:{code}", "name": ref.name(Territory(Level.COM, code))}
-        for code in sorted(ref.communes_of(Territory.parse(plan.territory)))
+        for code in sorted(ref.communes_of(plan.territory))
     ]
     return render(
         request,

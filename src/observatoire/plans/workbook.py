@@ -224,9 +224,8 @@ def _children(parsed: ParsedPlan, actions: dict[str, Action], kinds: dict[str, s
     # pilots entered survive a re-import of the same plan.
     old: dict[tuple[Any, ...], list[ActionIndicator]] = {}
     for ind in ActionIndicator.objects.filter(action_id__in=ids).order_by("position", "id"):
-        old.setdefault((ind.action_id, ind.label, ind.indicator_code, ind.territory), []).append(
-            ind
-        )
+        territory_id = ind.territory.id if ind.territory else ""
+        old.setdefault((ind.action_id, ind.label, ind.indicator_code, territory_id), []).append(ind)
     for i, pi in enumerate(parsed.indicators):
         a = actions[pi.action]
         kept = old.get((a.pk, pi.label, pi.code, pi.territory), [])

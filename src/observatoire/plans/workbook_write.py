@@ -59,7 +59,7 @@ def _plan_rows(plan: Plan) -> list[list[Any]]:
     values: dict[str, Any] = {
         "intitule": plan.title,
         "type": plan.type,
-        "territoire": plan.territory,
+        "territoire": plan.territory.id,
         "debut": plan.start_year,
         "fin": plan.end_year,
         "adoption": plan.adopted_on,
@@ -158,7 +158,7 @@ def export_workbook(plan: Plan) -> bytes:
                 a.number,
                 i.label,
                 _or_none(i.indicator_code),
-                _or_none(i.territory),
+                i.territory.id if i.territory else None,
                 _or_none(i.unit),
                 _or_none(i.target),
             ]
@@ -170,7 +170,7 @@ def export_workbook(plan: Plan) -> bytes:
         workbook,
         "Objectifs",
         [
-            [o.territory, o.year, o.product, o.value, "oui" if o.is_demo else "non"]
+            [o.territory.id, o.year, o.product, o.value, "oui" if o.is_demo else "non"]
             for o in plan.objectives.all()
         ],
     )

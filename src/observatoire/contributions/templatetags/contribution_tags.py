@@ -35,7 +35,7 @@ def local_figures(
     cache = _cache(context)
     key = f"validated:{territory.id}"
     if key not in cache:
-        cache[key] = figures.validated(territory.id)
+        cache[key] = figures.validated(territory)
     return [{"item": c, "value": figures.formatted(c)} for c in cache[key].get(indicator.code, [])]
 
 

@@ -57,7 +57,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     if asked is not None and not access.can_propose(request.user, asked):
         return _out_of_scope(request, asked)
     if form.is_bound and form.is_valid():
-        t = Territory.parse(form.cleaned_data["territoire"])
+        t = form.cleaned_data["territoire"]
         code = form.cleaned_data["indicateur"]
         if not access.indicator_readable(request.user, code, t):
             return forbidden(
@@ -87,7 +87,7 @@ def propose(request: HttpRequest) -> HttpResponse:
         context["official"] = figures.official(
             code, asked, int(year) if str(year).isdigit() else None
         )
-        context["locals"] = [_row(c) for c in figures.validated(asked.id).get(code, [])]
+        context["locals"] = [_row(c) for c in figures.validated(asked).get(code, [])]
     return render(request, "contributions/figure_propose.html", context)
 
 
@@ -140,7 +140,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [
         _row(c)
         for c in waiting.order_by("created_at", "id")
-        if access.can_validate(request.user, access.territory_of(c.territory))
+        if access.can_validate(request.user, c.territory)
     ]
     return render(
         request, "contributions/figure_queue.html", {"title": "Chiffres à valider", "rows": rows}
@@ -161,9 +161,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _detail_page(
     request: HttpRequest, c: FigureContribution, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    t = access.territory_of(c.territory)
-    can_decide = c.status == Status.PROPOSEE and access.can_validate(request.user, t)
-    current = figures.official(c.indicator_code, t, c.year) if t is not None else None
+    can_decide = c.status == Status.PROPOSEE and access.can_validate(request.user, c.territory)
+    current = figures.official(c.indicator_code, c.territory, c.year)
     return render(
         request,
         "contributions/figure_detail.html",
@@ -199,7 +198,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(FigureContribution, pk=pk)
-    if not access.can_validate(request.user, access.territory_of(c.territory)):
+    if not access.can_validate(request.user, c.territory):
         return forbidden(
             request,
             "Seuls les animateurs du territoire et les administrateurs de l'observatoire "

@@ -96,7 +96,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         problems.append(
             Problem(
                 f.name,
-                f"ce fichier a déjà été déposé le {before.uploaded_at:%d/%m/%Y} (dépôt n° "
+                f"ce fichier a déjà été déposé le {before.created_at:%d/%m/%Y} (dépôt n° "
                 f"{before.pk}) : le déposer de nouveau compterait ses logements deux fois.",
                 sheet="",
             )
@@ -198,14 +198,14 @@ def _visible(user: Any, item: Upload) -> bool:
         return True
     if role is None:
         return False
-    if item.uploaded_by_id == user.pk:
+    if item.author_id == user.pk:
         return True
     org = _organisation(user)
     if org is not None and item.organisation_id == org.pk:
         return True
     if role == "animateur":
         communes = set(item.rows.values_list("territory", flat=True))
-        return any(in_scope(user, access.territory_of(c)) for c in communes)
+        return any(in_scope(user, c) for c in communes)
     return False
 
 
@@ -214,7 +214,7 @@ def _visible(user: Any, item: Upload) -> bool:
 def uploads(request: HttpRequest) -> HttpResponse:
     if not _may_upload(request.user):
         return forbidden(request, NOT_ALLOWED)
-    items = Upload.objects.select_related("organisation", "uploaded_by").prefetch_related("rows")
+    items = Upload.objects.select_related("organisation", "author").prefetch_related("rows")
     visible = [u for u in items[:2000] if _visible(request.user, u)]
     return render(
         request, "contributions/upload_list.html", {"title": "Dépôts de données", "items": visible}
@@ -226,7 +226,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_upload(request.user):
         return forbidden(request, NOT_ALLOWED)
-    item = get_object_or_404(Upload.objects.select_related("organisation", "uploaded_by"), pk=pk)
+    item = get_object_or_404(Upload.objects.select_related("organisation", "author"), pk=pk)
     if not _visible(request.user, item):
         return forbidden(
             request,

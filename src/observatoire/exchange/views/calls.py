@@ -52,7 +52,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         profile = getattr(request.user, "profile", None)
         call = Call.objects.create(
-            opened_by=request.user, organisation=getattr(profile, "organisation", None),
+            author=request.user, organisation=getattr(profile, "organisation", None),
             **form.cleaned_data,
         )  # fmt: skip
         messages.success(request, f"Appel « {call.title} » ouvert aux partenaires.")
@@ -100,7 +100,7 @@ def _detail_context(
 
 @partner_required
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call.objects.select_related("organisation", "opened_by"), pk=pk)
+    call = get_object_or_404(Call.objects.select_related("organisation", "author"), pk=pk)
     return render(request, "exchange/call.html", _detail_context(request, call))
 
 
@@ -193,7 +193,7 @@ def call_synthesis(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partner_required
 def call_synthesis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    call = get_object_or_404(Call.objects.select_related("organisation", "opened_by"), pk=pk)
+    call = get_object_or_404(Call.objects.select_related("organisation", "author"), pk=pk)
     answers = [a for a in _visible_answers(request, call, False) if not a.hidden]
     pdf = synthesis.render_pdf(
         call,

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from observatoire import figures
 from observatoire.exchange.access import is_partner
 from observatoire.exchange.models import Theme
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import Territory
 
 View = Callable[..., HttpResponse]
 
@@ -56,17 +56,9 @@ def partner_required(view: View) -> View:
     return wrapper
 
 
-def territory_labels(ids: list[str]) -> list[dict[str, str]]:
+def territory_labels(territories: list[Territory]) -> list[dict[str, str]]:
     ref = figures.referential()
-    out = []
-    for raw in ids or []:
-        try:
-            t = Territory.parse(raw)
-            name = ref.name(t) if ref.exists(t) else raw
-        except TerritoryError:
-            name = raw
-        out.append({"id": raw, "name": name})
-    return out
+    return [{"id": t.id, "name": ref.name(t) if ref.exists(t) else t.id} for t in territories]
 
 
 def theme_labels(codes: list[str]) -> list[str]:

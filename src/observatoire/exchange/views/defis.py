@@ -45,7 +45,7 @@ def defi_create(request: HttpRequest) -> HttpResponse:
     form = DefiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         defi = Defi.objects.create(
-            asked_by=request.user, organisation=_organisation(request), **form.cleaned_data
+            author=request.user, organisation=_organisation(request), **form.cleaned_data
         )
         messages.success(request, f"Défi « {defi.title} » posé au réseau.")
         return redirect("exchange:defi", pk=defi.pk)
@@ -72,7 +72,7 @@ def _detail(request: HttpRequest, defi: Defi, form: DefiAnswerForm | None = None
 
 @partner_required
 def defi_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    defi = get_object_or_404(Defi.objects.select_related("organisation", "asked_by"), pk=pk)
+    defi = get_object_or_404(Defi.objects.select_related("organisation", "author"), pk=pk)
     return _detail(request, defi)
 
 

@@ -29,19 +29,14 @@ def readable_documents(user: Any) -> list[Document]:
     return [d for d in documents if can_read_document(user, d)]
 
 
-def _about(document: Document, communes: set[str], wanted: str) -> bool:
-    """The document concerns the territory: same id, or territories sharing communes."""
+def _about(document: Document, communes: set[str], wanted: Territory) -> bool:
+    """The document concerns the territory: same one, or territories sharing communes."""
     if wanted in document.territories:
         return True
     ref = figures.referential()
-    for raw in document.territories:
-        try:
-            t = Territory.parse(raw)
-            if ref.exists(t) and communes.intersection(ref.communes_of(t)):
-                return True
-        except ValueError:
-            continue
-    return False
+    return any(
+        ref.exists(t) and communes.intersection(ref.communes_of(t)) for t in document.territories
+    )
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
@@ -60,7 +55,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             found = [d for d in found if theme in d.themes]
         wanted = form.cleaned_data["territoire"]
         if wanted:
-            communes = set(figures.communes_of(Territory.parse(wanted)))
+            communes = set(figures.communes_of(wanted))
             found = [d for d in found if _about(d, communes, wanted)]
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
