@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from observatoire.cli.console import console
+from observatoire.cli.console import console, progress_bar
 from observatoire.errors import EXIT_INPUT
 from observatoire.settings import Settings
 from observatoire.status import Status
@@ -43,19 +43,10 @@ def import_cmd(settings: Settings, source: str, path: Path, millesime: int | Non
 
 def build_cube(settings: Settings) -> BuildSummary:
     """The cube rebuilt under a progress bar (build and demo)."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from observatoire.indicators import cube
     from observatoire.indicators.catalog import catalog
 
-    with Progress(
-        TextColumn("[bold]Calcul des indicateurs[/]"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} {task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar("Calcul des indicateurs") as progress:
         task = progress.add_task("", total=len(catalog()))
 
         def step(code: str) -> None:

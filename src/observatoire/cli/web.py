@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from observatoire.cli.console import console
+from observatoire.cli.console import console, progress_bar
 from observatoire.cli.data import build_cube
 from observatoire.settings import Settings
 
@@ -49,21 +49,12 @@ def manage(settings: Settings, args: tuple[str, ...]) -> None:
 @click.option("--no-serve", is_flag=True, help="Construire seulement, sans lancer le portail.")
 @click.pass_obj
 def demo(settings: Settings, no_serve: bool) -> None:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from observatoire import demo as demo_module
     from observatoire.startup import start
     from observatoire.warehouse.imports import import_file
 
     files = demo_module.files()
-    with Progress(
-        TextColumn("[bold]Import des extraits réels[/]"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} {task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar("Import des extraits réels") as progress:
         task = progress.add_task("", total=len(files))
         for source, path in files:
             progress.update(task, description=path.name)
