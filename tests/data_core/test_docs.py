@@ -33,3 +33,37 @@ def test_readme_commands_exist() -> None:
 def test_readme_test_command_is_what_ci_runs() -> None:
     assert "make test" in (ROOT / ".ci/run").read_text()
     assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_contributing_names_only_files_that_exist() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    # Paths (with a folder): `sources/schema.py`, `tests/matrix/`; not URLs (`/api/v1/`).
+    named = set(re.findall(r"`(\w[\w.<>-]*/[\w./<>-]*)`", text))
+    assert len(named) > 15
+    roots = [ROOT, ROOT / "src" / "observatoire"]
+    missing = [
+        name
+        for name in sorted(named)
+        if "<" not in name
+        and not name.startswith("var/")  # made by the tests themselves
+        and not any((root / name).exists() for root in roots)
+    ]
+    assert missing == []
+
+
+def test_contributing_markers_and_contracts_are_the_real_ones() -> None:
+    import tomllib
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = {m.split(":")[0] for m in config["tool"]["pytest"]["ini_options"]["markers"]}
+    assert set(re.findall(r"-m (\w+)", text)) <= markers
+    assert {"serial", "embedded"} <= markers
+    # Every declared port is named in the guide.
+    contracts = config["tool"]["importlinter"]["contracts"]
+    ports = {
+        rule.split("-> ")[1].removeprefix("observatoire.")
+        for c in contracts
+        for rule in c.get("ignore_imports", [])
+    }
+    assert ports and all(f"`{port}`" in text for port in ports)

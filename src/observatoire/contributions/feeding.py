@@ -30,7 +30,7 @@ class PlanFinder:
         for plan in Plan.objects.filter(type=PlanType.PLH).order_by("pk"):
             try:
                 communes = set(ref.communes_of(plan.territory))
-            except (TerritoryError, KeyError):
+            except TerritoryError:
                 continue
             self.plans.append((plan, communes))
 

@@ -57,7 +57,7 @@ def series(code: str, territory: Territory | str) -> list[Value]:
     """Every year of an indicator on a territory; Unavailable when it cannot be read."""
     try:
         return cube().series(code, _territory(territory))
-    except (TerritoryError, CatalogError, KeyError) as exc:
+    except (TerritoryError, CatalogError) as exc:
         raise Unavailable(str(exc)) from None
 
 
@@ -65,7 +65,7 @@ def value(code: str, territory: Territory | str, year: int | None = None) -> Val
     """The value for `year`, or the latest one; Unavailable when it cannot be read."""
     try:
         return cube().value(code, _territory(territory), year=year)
-    except (TerritoryError, CatalogError, KeyError) as exc:
+    except (TerritoryError, CatalogError) as exc:
         raise Unavailable(str(exc)) from None
 
 
