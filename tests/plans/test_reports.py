@@ -276,7 +276,7 @@ def test_fiche_commune(client: Any, plan: Any) -> None:
 
 
 def test_commune_figures(plan: Any) -> None:
-    from observatoire.plans import reports_fiches
+    from observatoire.plans.reports import fiches as reports_fiches
     from observatoire.territories import Territory
 
     f = reports_fiches.commune_fiche(plan, Territory.parse(LENS), today=date(2024, 7, 1))

@@ -304,14 +304,14 @@ def test_unreadable_file(web: Settings) -> None:
     ],
 )
 def test_due_dates(web: Settings, text: str, expected: date | None) -> None:
-    from observatoire.plans.workbook_format import due_date
+    from observatoire.plans.workbook.format import due_date
 
     assert due_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["T5 2024", "S3 2025", "2024-02-30"])
 def test_due_dates_refused(web: Settings, text: str) -> None:
-    from observatoire.plans.workbook_format import due_date
+    from observatoire.plans.workbook.format import due_date
 
     with pytest.raises(ValueError):
         due_date(text)
@@ -348,8 +348,8 @@ def test_formula_cells_are_read_as_their_values(web: Settings, make_workbook: Ma
 
 
 def test_written_values_cover_the_model_choices(web: Settings) -> None:
-    from observatoire.plans import workbook_format as fmt
     from observatoire.plans.models import ActionStatus, MilestoneStatus
+    from observatoire.plans.workbook import format as fmt
 
     assert set(fmt.ACTION_STATES.written) == set(ActionStatus.values)
     assert set(fmt.MILESTONE_STATES.written) == set(MilestoneStatus.values)
@@ -360,7 +360,7 @@ def test_the_documented_template_is_the_one_read(web: Settings) -> None:
     import re
     from pathlib import Path
 
-    from observatoire.plans import workbook_format as fmt
+    from observatoire.plans.workbook import format as fmt
 
     text = (Path(__file__).resolve().parents[2] / "docs/modele-plan.md").read_text("utf-8")
     documented: dict[str, list[tuple[str, bool]]] = {}

@@ -23,7 +23,7 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
-from observatoire.plans.payloads import (
+from observatoire.plans.reports.payloads import (
     ActionsBlock,
     Amounts,
     IndicatorLine,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from observatoire.plans.payloads import BilanPayload
+from observatoire.plans.reports.payloads import BilanPayload
 
 
 def bilan_pdf(payload: BilanPayload, snapshot: dict[str, Any] | None) -> bytes:

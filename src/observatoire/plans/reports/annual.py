@@ -11,9 +11,11 @@ from typing import Any
 from django.db import transaction
 
 from observatoire.figures import territory_name
-from observatoire.plans import progress, reports_actions, reports_production
+from observatoire.plans import progress
 from observatoire.plans.models import Plan, PlanType, Snapshot
-from observatoire.plans.payloads import BilanPayload, PlanHeader
+from observatoire.plans.reports import actions as reports_actions
+from observatoire.plans.reports import production as reports_production
+from observatoire.plans.reports.payloads import BilanPayload, PlanHeader
 
 # Bumped when the payload's shape changes; a snapshot keeps the version it was built with.
 VERSION = 1

@@ -7,8 +7,8 @@ from typing import Any
 
 from observatoire import figures
 from observatoire.indicators.catalog import catalog
-from observatoire.plans import workbook_format as fmt
-from observatoire.plans.workbook_format import (
+from observatoire.plans.workbook import format as fmt
+from observatoire.plans.workbook.format import (
     ParsedAction,
     ParsedActor,
     ParsedBudget,
@@ -17,7 +17,7 @@ from observatoire.plans.workbook_format import (
     ParsedObjective,
     ParsedPlan,
 )
-from observatoire.plans.workbook_read import (
+from observatoire.plans.workbook.read import (
     Reader,
     Sheet,
     as_text,

@@ -21,7 +21,7 @@ from observatoire.plans.models import (
     MilestoneStatus,
     Plan,
 )
-from observatoire.plans.views import get_plan, plan_context, today
+from observatoire.plans.views.public import get_plan, plan_context, today
 
 
 def _pilots(plan: Plan) -> dict[int, list[Organisation]]:

@@ -14,7 +14,13 @@ from django.shortcuts import render
 from observatoire import figures, geo
 from observatoire.plans import progress
 from observatoire.plans.models import Plan, Product
-from observatoire.plans.views import current_year, get_plan, plan_context, territory_name, today
+from observatoire.plans.views.public import (
+    current_year,
+    get_plan,
+    plan_context,
+    territory_name,
+    today,
+)
 from observatoire.territories import Level, Territory, TerritoryError
 
 

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from observatoire.plans import workbook_format as fmt
 from observatoire.plans.models import Action, Plan
+from observatoire.plans.workbook import format as fmt
 
 # Columns holding numbers as written in the plan ("1-2", "4.2"): kept as text so that
 # Excel never turns "4.10" into 4.1.

@@ -17,8 +17,11 @@ from django.views.decorators.http import require_POST
 from observatoire import figures
 from observatoire.accounts import audit
 from observatoire.accounts.permissions import has_role, in_scope
-from observatoire.plans import reports, reports_fiches, reports_pdf, reports_xlsx
+from observatoire.plans import reports
 from observatoire.plans.models import Action, Plan, Snapshot
+from observatoire.plans.reports import fiches as reports_fiches
+from observatoire.plans.reports import pdf as reports_pdf
+from observatoire.plans.reports import xlsx as reports_xlsx
 from observatoire.territories import Level, Territory, TerritoryError
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import xlsxwriter
 
-from observatoire.plans.payloads import Amounts, BilanPayload, Figures
+from observatoire.plans.reports.payloads import Amounts, BilanPayload, Figures
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEMO_NOTE = (

@@ -7,9 +7,16 @@ from datetime import date
 from typing import Any
 
 from observatoire.figures import territory_name
-from observatoire.plans import reports, reports_actions, reports_production
+from observatoire.plans import reports
 from observatoire.plans.models import Action, ActionIndicator, ActorRole, Plan
-from observatoire.plans.payloads import ActionFiche, CommuneFiche, IndicatorSeries, SeriesValue
+from observatoire.plans.reports import actions as reports_actions
+from observatoire.plans.reports import production as reports_production
+from observatoire.plans.reports.payloads import (
+    ActionFiche,
+    CommuneFiche,
+    IndicatorSeries,
+    SeriesValue,
+)
 from observatoire.ratio import ratio
 from observatoire.territories import Territory
 

@@ -9,7 +9,7 @@ from datetime import date
 from observatoire.figures import territory_name
 from observatoire.plans import progress
 from observatoire.plans.models import Plan, Product
-from observatoire.plans.payloads import (
+from observatoire.plans.reports.payloads import (
     CommuneFigures,
     CommuneProduction,
     Figures,

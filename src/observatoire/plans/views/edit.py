@@ -35,7 +35,7 @@ from observatoire.plans.models import (
     StatusChange,
 )
 from observatoire.plans.permissions import can_edit_action, can_edit_plan
-from observatoire.plans.views import (
+from observatoire.plans.views.public import (
     forbidden,
     get_action,
     get_plan,

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from observatoire import figures
-from observatoire.plans import workbook_format as fmt
-from observatoire.plans.workbook_format import Choices, Column
+from observatoire.plans.workbook import format as fmt
+from observatoire.plans.workbook.format import Choices, Column
 from observatoire.problems import Problem
 from observatoire.tabular import (
     UnreadableError,

@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 
 from observatoire.accounts.models import AuditEvent, Organisation
-from observatoire.plans import workbook_checks
 from observatoire.plans.models import (
     Action,
     ActionActor,
@@ -24,9 +23,10 @@ from observatoire.plans.models import (
     Plan,
     StatusChange,
 )
-from observatoire.plans.workbook_format import SHEETS, ParsedPlan
-from observatoire.plans.workbook_read import Reader, Source, load, source_name
-from observatoire.plans.workbook_write import export_workbook
+from observatoire.plans.workbook import checks as workbook_checks
+from observatoire.plans.workbook.format import SHEETS, ParsedPlan
+from observatoire.plans.workbook.read import Reader, Source, load, source_name
+from observatoire.plans.workbook.write import export_workbook
 from observatoire.problems import Problem, render
 from observatoire.tabular import header_key
 

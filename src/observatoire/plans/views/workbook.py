@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans.models import Plan
 from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
-from observatoire.plans.workbook_format import SHEETS
+from observatoire.plans.workbook.format import SHEETS
 from observatoire.problems import Problem
 from observatoire.settings import active
 from observatoire.territories import Territory
