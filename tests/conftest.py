@@ -5,8 +5,8 @@
   lock) and by the next runs while the code is unchanged.
 - Each worker copies it into a private data dir and gets its own database: the demo's
   SQLite file, or on PostgreSQL (OBSERVATOIRE_DATABASE_URL, which `make test` sets) a
-  database cloned from the run's template (the named database, filled once with the demo
-  content).
+  clone of the template database `<name>_demo`, filled once per code state with the demo
+  content (the three passes of `make test` share it).
 - Every test that uses the web apps (fixture `web`) runs in a transaction rolled back at
   its end (pytest-django's `django_db`): tests see the demo content and nothing left by
   another test. Tests marked `serial` (real servers in subprocesses, which only see
@@ -74,6 +74,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # Django's advice for test suites: the production hasher (PBKDF2, 1M iterations) costs
     # ~0.4 s per password here; what the tests check of passwords does not depend on it.
     # PBKDF2 stays second to check the demo accounts' passwords (hashed by the demo build).
+    # WhiteNoise scans the ~1,800 packaged static files each time a middleware chain is
+    # built, i.e. for every test Client (~0.3 s each, 6 per permission-matrix case):
+    # looking a file up on request instead serves the same files with the same headers.
+    django_settings.WHITENOISE_AUTOREFRESH = True
     django_settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -182,20 +186,25 @@ demo.load(Console(width=80))
 """
 
 
-def _postgresql_demo(run: _Run, embedded: Path, shared: Path) -> Path:
-    """This run's template database `<name>_demo`, made anew and filled once with the demo
-    content; its data dir holds the documents its rows name. Returns that data dir."""
+def _postgresql_demo(run: _Run, embedded: Path) -> Path:
+    """The template database `<name>_demo`, filled once with the demo content of this code
+    state (its comment names that state: the next pytest run of `make test` reuses it),
+    and the data dir holding the documents its rows name. Clones this worker's database
+    from it and returns that data dir."""
     import psycopg
 
     template = urlparse(run.base_url).path.lstrip("/") + "_demo"
-    source = shared / f"demo-{template}"
+    source = CACHE / f"pg-{embedded.name}"
     admin = _with_database(run.base_url, "postgres")
-    with _locked(shared / f"{template}.lock"):
-        if not (source / "demo-output.txt").exists():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
-                conn.execute(f'CREATE DATABASE "{template}"')
-            building = shared / f"building-{template}"
+    described = "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s"
+    with _locked(CACHE / "pg.lock"), psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute(described, [template]).fetchone()
+        if not (row and row[0] == embedded.name and (source / "demo-output.txt").exists()):
+            conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
+            conn.execute(f'CREATE DATABASE "{template}"')
+            for old in CACHE.glob("pg-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            building = CACHE / f"building-pg-{os.getpid()}"
             shutil.rmtree(building, ignore_errors=True)
             shutil.copytree(embedded, building, ignore=shutil.ignore_patterns("app.sqlite3*"))
             env = _clean_env(OBSERVATOIRE_DATABASE_URL=_with_database(run.base_url, template))
@@ -203,26 +212,22 @@ def _postgresql_demo(run: _Run, embedded: Path, shared: Path) -> Path:
             _run([*command, "migrate", "--no-input"], env)
             _run([*command, "shell", "-c", LOAD_WEB_DEMO], env)
             building.rename(source)
+            conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{embedded.name}'")
         # Inside the lock: PostgreSQL refuses to copy a template another copy is reading.
-        with psycopg.connect(admin, autocommit=True) as conn:
-            name = urlparse(run.database_url).path.lstrip("/")
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        name = urlparse(run.database_url).path.lstrip("/")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return source
 
 
 @pytest.fixture(scope="session")
-def demo_data(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, str]:
+def demo_data(request: pytest.FixtureRequest) -> tuple[Path, str]:
     """(this worker's copy of the demo data dir, the demo command's output)."""
     run = request.config.stash[_run_key]
     embedded = _embedded_demo()
     source = embedded
     if run.base_url:
-        base = tmp_path_factory.getbasetemp()
-        shared = base.parent if _worker() != "main" else base
-        source = _postgresql_demo(run, embedded, shared)
+        source = _postgresql_demo(run, embedded)
     ignore = shutil.ignore_patterns("demo-output.txt", "secret_key")
     if run.base_url:
         ignore = shutil.ignore_patterns("demo-output.txt", "secret_key", "app.sqlite3*")

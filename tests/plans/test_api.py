@@ -51,8 +51,7 @@ def plan(web: Settings) -> Any:
     Operation.objects.create(
         plan=p, territory=LIEVIN, year=2021, product="plai", dwellings=4, is_demo=True
     )
-    yield p
-    p.delete()
+    return p
 
 
 def test_list_gives_every_plan(client: Any, plan: Any) -> None:

@@ -5,32 +5,29 @@ added, never overwritten."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.plans.test_pages import drop_plan, make_plan, text
+from tests.plans.test_pages import make_plan, text
 
 from observatoire.settings import Settings
 
 
 @pytest.fixture
-def sample(web: Settings) -> Iterator[dict[str, Any]]:
-    made = make_plan("droits")
-    yield made
-    drop_plan(made)
+def sample(web: Settings) -> dict[str, Any]:
+    return make_plan("droits")
 
 
 @pytest.fixture
-def users(sample: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def users(sample: dict[str, Any]) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from observatoire.accounts.models import Organisation, Profile
 
-    tag = "(essai)"
-    elsewhere = Organisation.objects.create(name=f"Département du Nord {tag}", kind="departement")
+    # Not the demo's "Département du Nord": another organisation than the pilots'.
+    elsewhere = Organisation.objects.create(name="Département du Nord (essai)", kind="departement")
     specs = {
         "admin": ("admin", None, []),
         "animateur": ("animateur", elsewhere, ["DEP:62"]),
@@ -42,14 +39,12 @@ def users(sample: dict[str, Any]) -> Iterator[dict[str, Any]]:
     }
     out: dict[str, Any] = {}
     for name, spec in specs.items():
-        user = get_user_model().objects.create_user(f"{name}-{tag}", password="x")
+        user = get_user_model().objects.create_user(name, password="x")
         if spec is not None:
             role, org, scope = spec
             Profile.objects.create(user=user, role=role, organisation=org, territories=scope)
         out[name] = user
-    yield out
-    for user in out.values():
-        user.delete()
+    return out
 
 
 def login(user: Any) -> Any:

@@ -5,7 +5,6 @@ demonstration label)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from html import unescape
@@ -132,16 +131,9 @@ def make_plan(tag: str) -> dict[str, Any]:
     }
 
 
-def drop_plan(made: dict[str, Any]) -> None:
-    """The organisations stay (unique names): other apps may point at them."""
-    made["plan"].delete()
-
-
 @pytest.fixture
-def sample(web: Settings) -> Iterator[dict[str, Any]]:
-    made = make_plan("pages")
-    yield made
-    drop_plan(made)
+def sample(web: Settings) -> dict[str, Any]:
+    return make_plan("pages")
 
 
 def page(client: Any, url: str) -> str:

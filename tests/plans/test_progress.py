@@ -38,8 +38,7 @@ def plan(web: Settings) -> Any:
     Operation.objects.create(
         plan=p, territory=LIEVIN, year=2021, product="plai", dwellings=1, is_demo=True
     )
-    yield p
-    p.delete()
+    return p
 
 
 def test_cells_cover_every_commune_year_and_product(plan: Any) -> None:

@@ -26,8 +26,7 @@ def plan(web: Settings) -> Any:
     StatusChange.objects.filter(action__plan=p, comment="Lancement").update(
         at="2022-03-01T10:00:00Z"
     )
-    yield p
-    p.delete()
+    return p
 
 
 def _user(name: str, role: str, scope: list[str]) -> Any:
