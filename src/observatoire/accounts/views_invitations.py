@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from observatoire.accounts import audit, provisioning
+from observatoire.accounts import audit, provisioning, refusals
 from observatoire.accounts.forms import AcceptInvitationForm, InvitationForm
 from observatoire.accounts.models import Invitation, Organisation, Role
 from observatoire.accounts.permissions import has_role
@@ -32,15 +32,8 @@ def link_key(invitation: Invitation) -> str:
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "portal/error.html",
-        {
-            "title": "Accès refusé",
-            "code": 403,
-            "message": "Seuls les administrateurs et les animateurs invitent des partenaires.",
-        },
-        status=403,
+    return refusals.forbidden(
+        request, "Seuls les administrateurs et les animateurs invitent des partenaires."
     )
 
 
@@ -131,12 +124,7 @@ def _pending(key: str) -> Invitation | str:
 def accept(request: HttpRequest, key: str) -> HttpResponse:
     found = _pending(key)
     if isinstance(found, str):
-        return render(
-            request,
-            "portal/error.html",
-            {"title": "Invitation inutilisable", "code": 410, "message": found},
-            status=410,
-        )
+        return refusals.error_page(request, 410, "Invitation inutilisable", found)
     invitation = found
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from observatoire import figures
+from observatoire.accounts import refusals
 from observatoire.accounts.permissions import can_read, first_unreadable, reader_of
 from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
@@ -54,12 +55,7 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
     French 403 page."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return render(
-        request,
-        "portal/error.html",
-        {"title": "Accès refusé", "code": 403, "message": message},
-        status=403,
-    )
+    return refusals.forbidden(request, message)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -149,26 +145,18 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
+    return refusals.error_page(
         request,
-        "portal/error.html",
-        {
-            "title": "Page introuvable",
-            "code": 404,
-            "message": "La page demandée n'existe pas ou le territoire est inconnu.",
-        },
-        status=404,
+        404,
+        "Page introuvable",
+        "La page demandée n'existe pas ou le territoire est inconnu.",
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
+    return refusals.error_page(
         request,
-        "portal/error.html",
-        {
-            "title": "Erreur",
-            "code": 500,
-            "message": "Une erreur est survenue ; elle a été enregistrée. Réessayez plus tard.",
-        },
-        status=500,
+        500,
+        "Erreur",
+        "Une erreur est survenue ; elle a été enregistrée. Réessayez plus tard.",
     )

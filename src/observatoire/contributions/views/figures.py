@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from observatoire.accounts.permissions import can_read
+from observatoire.accounts.refusals import forbidden
 from observatoire.contributions import access, figures
 from observatoire.contributions.forms import DecisionForm, FigureForm
 from observatoire.contributions.models import FigureContribution
-from observatoire.contributions.views.common import forbidden
 from observatoire.figures import territory_name
 from observatoire.indicators.catalog import catalog
 from observatoire.territories import Territory

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from observatoire.accounts.permissions import profile_of
+from observatoire.accounts.refusals import forbidden
 from observatoire.contributions import access
 from observatoire.contributions.forms import AnswerForm, QuestionFormSet, SurveyForm
 from observatoire.contributions.models import Question, Survey
 from observatoire.contributions.survey_results import results, save_answers
-from observatoire.contributions.views.common import forbidden
 
 NO_ROLE = "Les enquêtes sont réservées aux partenaires connectés ayant un rôle sur la plateforme."
 MANAGERS_ONLY = "Réservé aux animateurs et aux administrateurs de l'observatoire."

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from observatoire import figures
 from observatoire.accounts.permissions import in_scope, profile_of, role_of
+from observatoire.accounts.refusals import bad_request, forbidden
 from observatoire.contributions import access, feeding, partner_data
 from observatoire.contributions.forms import UploadForm
 from observatoire.contributions.models import Upload
 from observatoire.contributions.partner_data import PartnerRow
-from observatoire.contributions.views.common import bad_request, forbidden
 from observatoire.plans.models import Operation, Product
 from observatoire.problems import Problem
 from observatoire.settings import active

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from observatoire.accounts.refusals import forbidden
 from observatoire.contributions import access, usage
-from observatoire.contributions.views.common import forbidden
 
 
 @login_required

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from observatoire import figures
+from observatoire.accounts import refusals
 from observatoire.exchange.access import is_partner
 from observatoire.exchange.models import Theme
 from observatoire.territories import Territory
@@ -20,16 +20,8 @@ View = Callable[..., HttpResponse]
 
 
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(
-        request,
-        "portal/error.html",
-        {
-            "title": "Accès refusé",
-            "code": 403,
-            "message": message
-            or "Votre rôle ou votre périmètre territorial ne permet pas cette action.",
-        },
-        status=403,
+    return refusals.forbidden(
+        request, message or "Votre rôle ou votre périmètre territorial ne permet pas cette action."
     )
 
 

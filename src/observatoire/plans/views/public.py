@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from observatoire import figures
+from observatoire.accounts import refusals
 from observatoire.accounts.permissions import can_read, has_role
 from observatoire.figures import QueryError, territory_name
 from observatoire.indicators.catalog import catalog
@@ -39,17 +40,11 @@ def get_action(plan: Plan, number: str) -> Action:
 
 
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(
+    return refusals.forbidden(
         request,
-        "portal/error.html",
-        {
-            "title": "Accès refusé",
-            "code": 403,
-            "message": message
-            or "Vous n'avez pas les droits pour modifier ce plan : seuls ses pilotes, "
-            "les animateurs de son territoire et les administrateurs le peuvent.",
-        },
-        status=403,
+        message
+        or "Vous n'avez pas les droits pour modifier ce plan : seuls ses pilotes, "
+        "les animateurs de son territoire et les administrateurs le peuvent.",
     )
 
 

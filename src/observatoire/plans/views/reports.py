@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from observatoire import figures
-from observatoire.accounts import audit
+from observatoire.accounts import audit, refusals
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans import reports
 from observatoire.plans.models import Action, Plan, Snapshot
@@ -108,16 +108,10 @@ def bilan_snapshot(request: HttpRequest, plan_id: int, year: int) -> HttpRespons
     plan = _plan(plan_id)
     _year(plan, year)
     if not can_snapshot(request.user, plan):
-        return render(
+        return refusals.forbidden(
             request,
-            "portal/error.html",
-            {
-                "title": "Accès refusé",
-                "code": 403,
-                "message": "Seuls les animateurs du territoire du plan et les administrateurs "
-                "peuvent prendre la photographie au 31/12 d'un bilan.",
-            },
-            status=403,
+            "Seuls les animateurs du territoire du plan et les administrateurs "
+            "peuvent prendre la photographie au 31/12 d'un bilan.",
         )
     target = reverse("plans:bilan", kwargs={"plan_id": plan.pk, "year": year})
     if year > today().year:

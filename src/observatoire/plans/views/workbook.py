@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
+from observatoire.accounts import refusals
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans.models import Plan
 from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
@@ -27,16 +28,9 @@ MAX_SHOWN = 1000  # problems listed on the page; the heading gives the full coun
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(
+    return refusals.forbidden(
         request,
-        "portal/error.html",
-        {
-            "title": "Accès refusé",
-            "code": 403,
-            "message": "Seuls les administrateurs de l'observatoire et les animateurs "
-            "peuvent importer un plan.",
-        },
-        status=403,
+        "Seuls les administrateurs de l'observatoire et les animateurs peuvent importer un plan.",
     )
 
 
