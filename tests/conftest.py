@@ -37,6 +37,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CACHE = ROOT / "var" / "test-cache"
 # Web tests know they are: they ask for `web` (Django on the demo data dir).
 WEB_FIXTURE = "web"
+BASE_URL_VARIABLE = "OBSERVATOIRE_TESTS_BASE_DATABASE_URL"
 
 
 # ----------------------------------------------------------------------------- the worker
@@ -53,7 +54,9 @@ def _with_database(url: str, name: str) -> str:
 def pytest_configure(config: pytest.Config) -> None:
     """Start Django on this worker's own data dir and database, before pytest-django
     looks (its own pytest_configure runs last). The data dir is filled by `demo_data`."""
-    base_url = Settings.from_env(".").database_url
+    # The database `make test` names, kept aside: this process then points
+    # OBSERVATOIRE_DATABASE_URL at its own clone, and xdist workers inherit the environment.
+    base_url = os.environ.setdefault(BASE_URL_VARIABLE, Settings.from_env(".").database_url)
     data_dir = Path(tempfile.mkdtemp(prefix=f"observatoire-tests-{_worker()}-"))
     database_url = ""
     if base_url:
