@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -74,13 +75,13 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
     from django.conf import settings as django_settings
 
-    # Django's advice for test suites: the production hasher (PBKDF2, 1M iterations) costs
-    # ~0.4 s per password here; what the tests check of passwords does not depend on it.
-    # PBKDF2 stays second to check the demo accounts' passwords (hashed by the demo build).
     # WhiteNoise scans the ~1,800 packaged static files each time a middleware chain is
     # built, i.e. for every test Client (~0.3 s each, 6 per permission-matrix case):
     # looking a file up on request instead serves the same files with the same headers.
     django_settings.WHITENOISE_AUTOREFRESH = True
+    # Django's advice for test suites: the production hasher (PBKDF2, 1M iterations) costs
+    # ~0.4 s per password here; what the tests check of passwords does not depend on it.
+    # PBKDF2 stays second to check the demo accounts' passwords (hashed by the demo build).
     django_settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -93,11 +94,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(run.data_dir, ignore_errors=True)
 
 
+@dataclass(frozen=True)
 class _Run:
-    def __init__(self, base_url: str, data_dir: Path, database_url: str) -> None:
-        self.base_url = base_url
-        self.data_dir = data_dir
-        self.database_url = database_url
+    """This process's test run: the database `make test` named (empty: SQLite), and this
+    worker's own data dir and database."""
+
+    base_url: str
+    data_dir: Path
+    database_url: str
 
     @property
     def settings(self) -> Settings:
