@@ -8,6 +8,7 @@ Django-free, like `observatoire.problems`: the groupings reader sits in the data
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import re
 import unicodedata
@@ -32,16 +33,18 @@ class Column:
 
 
 # --------------------------------------------------------------------------- folding
-_SEPARATORS = re.compile(r"[\s_\-'’]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, spaces, `_`, `-` and apostrophes as one space: how headers,
-    sheet names and written values are compared ("Échéance" = "echeance",
-    "à lancer" = "a_lancer")."""
+def fold(text: str, separators: str = "_-'’") -> str:
+    """Lower case, no accents, spaces and `separators` as one space: how headers, sheet
+    names and written values are compared ("Échéance" = "echeance", "à lancer" =
+    "a_lancer"). Territory names and documents keep `_` (`territories.referential.fold`)."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SEPARATORS.sub(" ", plain).strip().lower()
+    return _separators(separators).sub(" ", plain).strip().lower()
+
+
+@functools.cache
+def _separators(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[\\s{re.escape(chars)}]+")
 
 
 def header_key(text: str) -> str:

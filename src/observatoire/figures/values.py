@@ -32,12 +32,13 @@ def _territory(territory: Territory | str) -> Territory:
 def territory_name(territory: Territory | str) -> str:
     """ "CA de Lens - Liévin", or the id itself when it is not a territory of the
     referential (a plan may outlive a merged commune)."""
+    fallback = territory if isinstance(territory, str) else territory.id
     try:
         t = Territory.parse(territory) if isinstance(territory, str) else territory
     except TerritoryError:
-        return str(territory)
+        return fallback
     ref = referential()
-    return ref.names[t] if ref.exists(t) else str(territory) if isinstance(territory, str) else t.id
+    return ref.names[t] if ref.exists(t) else fallback
 
 
 def exists(territory: Territory) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,6 +17,7 @@ from importlib import resources
 
 import polars as pl
 
+from observatoire import tabular
 from observatoire.territories.model import FRANCE, Level, Territory, TerritoryError
 
 COG_YEAR = 2026
@@ -204,12 +204,8 @@ def in_france(dep: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, hyphens and apostrophes as spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    for ch in "-'’":
-        stripped = stripped.replace(ch, " ")
-    return " ".join(stripped.split())
+    """Lower case, no accents, hyphens and apostrophes as spaces (underscores kept)."""
+    return tabular.fold(text, separators="-'’")
 
 
 def _rows(name: str) -> list[dict[str, str]]:
