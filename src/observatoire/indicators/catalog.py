@@ -77,6 +77,8 @@ class Secrecy:
     min_weight: float | None = None
     min_numerator: float | None = None
     secondary: bool = False
+    # Share of a masked value the attacker's interval must span (docs/methodes.md).
+    protection: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class Indicator:
                 "min_weight": self.secrecy.min_weight,
                 "min_numerator": self.secrecy.min_numerator,
                 "secondary": self.secrecy.secondary,
+                "protection": self.secrecy.protection,
             },
         }
 

@@ -69,7 +69,7 @@ def _indicator_rows(
     for rank, recipe in enumerate(indicator.recipes):
         rows = evaluate(con, indicator, recipe)
         if rows.height:
-            rows = secrecy.apply(rows, indicator.secrecy, membership)
+            rows = secrecy.primary(rows, indicator.secrecy)
             parts.append(
                 rows.with_columns(
                     pl.lit(rank).alias("_rank"),
@@ -87,6 +87,9 @@ def _indicator_rows(
         .group_by("level", "code", "year", maintain_order=True)
         .first()
     )
+    # Complementary secrecy on the values as published, whichever recipe gave them.
+    outside = tuple(sorted({d for r in indicator.recipes for d in r.outside}))
+    chosen = secrecy.apply(chosen, indicator.secrecy, membership, outside)
     den = pl.col("millesime_den")
     detail = (
         pl.when(den.is_not_null() & (den != pl.col("millesime")))

@@ -1,23 +1,49 @@
-"""Statistical secrecy: primary thresholds and secondary (complementary) suppression.
+"""Statistical secrecy: primary thresholds, then complementary suppression audited over
+the whole table (docs/methodes.md, « Secret statistique »).
 
 Primary: a value whose weight (sales, dwellings) or numerator is under the indicator's
 threshold is masked, at every level. Values masked by the producer (Filosofi `s`, RPLS
 empty counts, communes absent from the LOVAC-derived file) arrive already secret.
 
-Secondary: when a parent total is shown, a single masked commune could be recovered by
-subtracting its visible siblings from the parent (for a weighted mean, from the parent's
-sum of value x weight). Wherever a visible parent (EPCI, département, région, France,
-regroupement) holds exactly one commune masked by a threshold, the visible commune of
-smallest weight in it is masked too, until no parent holds exactly one. Medians are not
-concerned: a median cannot be recovered by subtraction.
+Groupings: a grouping of fewer than MIN_GROUPING communes never shows a value bound by
+secrecy (it would be its communes' values, or one of them by difference).
+
+Complementary (`secondary = true`): for each year, every masked cell must keep an
+interval of at least `protection` of its value against an attacker who holds every
+published value of the table at every level and grouping, and the weights of every
+commune (disclosure.audit). While a masked cell is exposed, one more cell is masked:
+a visible commune in exactly the same published parents (the smallest weight first), else
+the smallest grouping holding it, else the visible commune that shares most of its
+parents; the audit is run again until nothing is exposed.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import polars as pl
 
 from observatoire.indicators.catalog import Secrecy
+from observatoire.indicators.disclosure import Cell, Exposure, Key, Table, audit
 from observatoire.status import VISIBLE, Status
+
+MIN_GROUPING = 3
+# Rounds of complementary suppression before the build gives up (each round masks one
+# cell per exposed cell; the national DVF tables need a handful).
+_MAX_ROUNDS = 60
+
+NOTE_THRESHOLD = "secret statistique (seuil)"
+NOTE_SECONDARY = "secret statistique (secret secondaire)"
+NOTE_GROUPING = (
+    f"secret statistique : regroupement de moins de {MIN_GROUPING} communes, valeur non diffusée"
+)
+NOTE_GROUPING_AUDIT = (
+    "secret statistique : ce regroupement permettrait de retrouver une valeur masquée"
+)
+
+
+class SecrecyError(RuntimeError):
+    """The complementary suppression could not protect every masked cell."""
 
 
 def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
@@ -40,78 +66,186 @@ def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
     return frame.with_columns(
         hit.alias("threshold_secret"),
         pl.when(hit).then(pl.lit(Status.SECRET)).otherwise(pl.col("status")).alias("status"),
-        pl.when(hit)
-        .then(pl.lit("secret statistique (seuil)"))
-        .otherwise(pl.col("note"))
-        .alias("note"),
+        pl.when(hit).then(pl.lit(NOTE_THRESHOLD)).otherwise(pl.col("note")).alias("note"),
     )
 
 
-def secondary(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
-    """Complementary suppression over communes, per year."""
-    # Commune rows without their own `level`: joined to links, `level` is the parent's.
-    com = frame.filter(pl.col("level") == "COM").drop("level")
-    parents = frame.filter(pl.col("level") != "COM").select(
-        "level", "code", "year", pl.col("status").alias("parent_status")
+def small_groupings(frame: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame:
+    sizes = membership.filter(pl.col("level") == "GRP").group_by("code").len()
+    small = sizes.filter(pl.col("len") < MIN_GROUPING)["code"].to_list()
+    hit = (pl.col("level") == "GRP") & pl.col("code").is_in(small)
+    return frame.with_columns(
+        pl.when(hit).then(pl.lit(Status.SECRET)).otherwise(pl.col("status")).alias("status"),
+        pl.when(hit).then(pl.lit(NOTE_GROUPING)).otherwise(pl.col("note")).alias("note"),
     )
-    links = membership.filter(pl.col("level") != "COM").rename({"code": "parent"})
-    hidden = set(com.filter(pl.col("threshold_secret")).select("code", "year").iter_rows())
-    if not hidden:
-        return frame
-    cand = com.filter(pl.col("status").is_in(VISIBLE) & pl.col("value").is_not_null())
-    cand_rows = (
-        cand.join(links, left_on="code", right_on="commune")
-        .join(parents.rename({"code": "parent"}), on=["level", "parent", "year"])
-        .filter(pl.col("parent_status").is_in(VISIBLE))
-    )
-    extra: set[tuple[str, int]] = set()
-    masked_links = com.join(links, left_on="code", right_on="commune").select(
-        "code", "year", "level", "parent"
-    )
-    for _ in range(50):
-        current = hidden | extra
-        cur = pl.DataFrame(
-            {"code": [c for c, _ in current], "year": [y for _, y in current]},
-            schema={"code": pl.Utf8, "year": com.schema["year"]},
+
+
+def members_of(membership: pl.DataFrame) -> dict[Key, list[str]]:
+    out: dict[Key, list[str]] = defaultdict(list)
+    for level, code, commune in membership.filter(pl.col("level") != "COM").iter_rows():
+        out[(level, code)].append(commune)
+    return dict(out)
+
+
+def table_of(
+    rows: pl.DataFrame, members: dict[Key, list[str]], protection: float, published: str
+) -> Table:
+    """One year's cells; `published` names the boolean column saying what is shown.
+    `q` is the additive quantity behind the value: the numerator of a ratio or weighted
+    mean, else value x weight (a mean of records)."""
+    q = pl.coalesce("numer", pl.col("value") * pl.col("weight"))
+    cells = {
+        (level, code): Cell(
+            q=qq, weight=w, value=v, published=bool(pub), sensitive=bool(sens or False)
         )
-        counts = (
-            masked_links.join(cur, on=["code", "year"])
-            .group_by("level", "parent", "year")
-            .len()
-            .filter(pl.col("len") == 1)
-        )
-        if not counts.height:
-            break
-        pool = cand_rows.join(
-            counts.select("level", "parent", "year"), on=["level", "parent", "year"]
-        )
-        pool = pool.join(cur, on=["code", "year"], how="anti")
-        picks = pool.sort("weight", "code").group_by("level", "parent", "year").first()
-        new = set(picks.select("code", "year").iter_rows()) - current
-        if not new:
-            break
-        extra |= new
+        for level, code, qq, w, v, pub, sens in rows.select(
+            "level", "code", q.alias("q"), "weight", "value", published, "threshold_secret"
+        ).iter_rows()
+    }
+    return Table(cells=cells, members=members, protection=protection)
+
+
+def _weight(table: Table, code: str) -> float:
+    return table.cells[("COM", code)].weight or 0.0
+
+
+def _complement(
+    table: Table, exposure: Exposure, parents: dict[str, set[Key]], unknown: set[str]
+) -> Key | None:
+    """The next cell to mask so that the exposed cell gains room."""
+    level, code = exposure.key
+    targets = [code] if level == "COM" else table.members.get(exposure.key, [])
+    sig: set[Key] = set().union(*(parents.get(t, set()) for t in targets)) if targets else set()
+    if level == "COM":
+        # A commune in the same parents is in the smallest of them.
+        smallest = min(sig, key=lambda k: len(table.members[k]), default=None)
+        visible = [
+            com
+            for com in (table.members[smallest] if smallest else ())
+            if (cell := table.cells.get(("COM", com))) is not None
+            and cell.published
+            and cell.q is not None
+            and com != code
+            and table.parents(com) == sig
+        ]
+        if visible:
+            return ("COM", min(visible, key=lambda c: (_weight(table, c), c)))
+        groupings = [k for k in sig if k[0] == "GRP"]
+        if groupings:
+            return min(groupings, key=lambda k: (len(table.members[k]), k[1]))
+        # Alone in its EPCI and département (a commune on the far side of a cross-border
+        # EPCI): the EPCI's value goes, then the next rule pairs it within its département.
+        epcis = [k for k in sig if k[0] == "EPCI"]
+        if epcis:
+            return min(epcis, key=lambda k: (_cell_weight(table, k), k[1]))
+    # In no published EPCI: mask a published EPCI of the same département(s), one that
+    # holds masked communes if possible, so that they trade with this cell.
+    deps = {k for k in sig if k[0] == "DEP"}
+    candidates = []
+    for key, coms in table.members.items():
+        if key[0] != "EPCI" or key in sig or not _shown(table, key):
+            continue
+        inside = [c for c in coms if ("DEP", table.dep_of.get(c, "")) in deps]
+        if inside and key != exposure.key:
+            has_unknown = any(c in unknown for c in inside)
+            candidates.append((not has_unknown, _cell_weight(table, key), key[1], key))
+    if candidates:
+        return min(candidates)[3]
+    others = [k for k in sig if k[0] not in ("FR",)]
+    return min(others, key=lambda k: (len(table.members[k]), k)) if others else None
+
+
+def _shown(table: Table, key: Key) -> bool:
+    cell = table.cells.get(key)
+    return cell is not None and cell.published
+
+
+def _cell_weight(table: Table, key: Key) -> float:
+    cell = table.cells.get(key)
+    return (cell.weight or 0.0) if cell else 0.0
+
+
+def secondary(frame: pl.DataFrame, membership: pl.DataFrame, protection: float) -> pl.DataFrame:
+    """Complementary suppression, audited over the whole table of each year."""
+    members = members_of(membership)
+    extra: list[tuple[str, str, int]] = []
+    frame = frame.with_columns(pl.col("status").is_in(VISIBLE).alias("_shown"))
+    for year in sorted(set(frame["year"].to_list())):
+        rows = frame.filter(pl.col("year") == year)
+        if not rows["threshold_secret"].any():
+            continue
+        table = table_of(rows, members, protection, "_shown")
+        for _ in range(_MAX_ROUNDS):
+            exposures = audit(table, solve=False)
+            if not exposures:
+                break
+            parents = table.parents_of()
+            unknown = set(table.unknowns())
+            picks = {_complement(table, e, parents, unknown) for e in exposures}
+            picks.discard(None)
+            if not picks:
+                break
+            for key in picks:
+                assert key is not None
+                cell = table.cells[key]
+                table.cells[key] = Cell(cell.q, cell.weight, cell.value, False, cell.sensitive)
+                extra.append((key[0], key[1], year))
+        exposures = audit(table)
+        if exposures:
+            raise SecrecyError(
+                f"secret secondaire impossible à assurer en {year} pour "
+                + ", ".join(f"{e.key[0]}:{e.key[1]}" for e in exposures[:5])
+            )
+    frame = frame.drop("_shown")
     if not extra:
         return frame
     ex = pl.DataFrame(
-        {"code": [c for c, _ in extra], "year": [y for _, y in extra], "_x": True},
-        schema={"code": pl.Utf8, "year": com.schema["year"], "_x": pl.Boolean},
-    ).with_columns(pl.lit("COM").alias("level"))
+        {
+            "level": [k[0] for k in extra],
+            "code": [k[1] for k in extra],
+            "year": [k[2] for k in extra],
+            "_x": True,
+        },
+        schema={"level": pl.Utf8, "code": pl.Utf8, "year": frame.schema["year"], "_x": pl.Boolean},
+    )
     out = frame.join(ex, on=["level", "code", "year"], how="left")
     hit = pl.col("_x").fill_null(False)
+    note = pl.when(pl.col("level") == "GRP").then(pl.lit(NOTE_GROUPING_AUDIT))
     return out.with_columns(
         pl.when(hit).then(pl.lit(Status.SECRET)).otherwise(pl.col("status")).alias("status"),
         pl.when(hit)
-        .then(pl.lit("secret statistique (secret secondaire)"))
+        .then(note.otherwise(pl.lit(NOTE_SECONDARY)))
         .otherwise(pl.col("note"))
         .alias("note"),
     ).drop("_x")
 
 
-def apply(frame: pl.DataFrame, rule: Secrecy, membership: pl.DataFrame) -> pl.DataFrame:
-    out = primary(frame, rule)
+def bound(rule: Secrecy) -> bool:
+    """Whether the indicator's values are under secrecy at all."""
+    return rule.min_weight is not None or rule.min_numerator is not None
+
+
+def within(membership: pl.DataFrame, outside: tuple[str, ...]) -> pl.DataFrame:
+    """The membership as the source sums it: France leaves out the départements the
+    source never covers (DVF: Alsace-Moselle), so their communes are in no French sum."""
+    if not outside:
+        return membership
+    left_out = membership.filter(pl.col("level") == "DEP", pl.col("code").is_in(outside))
+    return membership.filter(
+        ~((pl.col("level") == "FR") & pl.col("commune").is_in(left_out["commune"].implode()))
+    )
+
+
+def apply(
+    frame: pl.DataFrame, rule: Secrecy, membership: pl.DataFrame, outside: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """Secondary suppression and masking, on rows where primary() has run."""
+    membership = within(membership, outside)
+    out = frame
+    if bound(rule):
+        out = small_groupings(out, membership)
     if rule.secondary:
-        out = secondary(out, membership)
+        out = secondary(out, membership, rule.protection)
     masked = pl.col("status") == Status.SECRET
     return out.with_columns(
         pl.when(masked).then(None).otherwise(pl.col("value")).alias("value")
