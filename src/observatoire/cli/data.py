@@ -1,4 +1,4 @@
-"""The data core's commands: import, build, value, indicators, sources, groupings."""
+"""The data core's commands: import, build, check-secrecy, value, indicators, sources, groupings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from observatoire.cli.console import console, progress_bar
-from observatoire.errors import EXIT_INPUT
+from observatoire.errors import EXIT_INPUT, UserError
 from observatoire.settings import Settings
 from observatoire.status import Status
 
@@ -68,6 +68,34 @@ def build(settings: Settings) -> None:
         console.print("Source non chargée pour : " + ", ".join(summary.not_loaded), highlight=False)
     for warning in summary.warnings:
         console.print(f"[yellow]Attention[/] : {warning}", highlight=False)
+
+
+@click.command(
+    "check-secrecy",
+    help="Rejouer sur le cube publié l'attaque par différence contre le secret statistique "
+    "(toutes échelles, regroupements et années) : code de sortie 1 si une valeur masquée "
+    "se déduit des valeurs publiées.",
+)
+@click.pass_obj
+def check_secrecy(settings: Settings) -> None:
+    from observatoire.indicators import cube
+
+    if not settings.cube_path.exists():
+        raise UserError("Aucun cube construit : lancez « observatoire build ».")
+    years = cube.check_secrecy(settings)
+    exposed = [f for y in years for f in y.findings]
+    for y in years:
+        mark = "[red]exposé[/]" if y.findings else "[green]protégé[/]"
+        console.print(
+            f"{y.indicator} {y.year} : {y.masked} valeur(s) sous le seuil, "
+            f"{y.complementary} masquée(s) pour les protéger — {mark}",
+            highlight=False,
+        )
+    for f in exposed[:20]:
+        console.print(f"  • {f.describe()}", highlight=False)
+    if exposed:
+        raise SystemExit(EXIT_INPUT)
+    console.print("[green]Aucune valeur masquée ne se déduit des valeurs publiées.[/]")
 
 
 @click.command(
@@ -176,5 +204,5 @@ def groupings_import(settings: Settings, path: Path) -> None:
 
 
 def register_commands(cli: click.Group) -> None:
-    for command in (import_cmd, build, value, indicators, sources_cmd, groupings):
+    for command in (import_cmd, build, check_secrecy, value, indicators, sources_cmd, groupings):
         cli.add_command(command)

@@ -20,11 +20,12 @@ import duckdb
 import polars as pl
 
 from observatoire import sources
-from observatoire.indicators import secrecy
+from observatoire.indicators import audit, secrecy
 from observatoire.indicators.aggregate import evaluate
 from observatoire.indicators.catalog import Indicator, Recipe, catalog
 from observatoire.indicators.inputs import attach, load_referential, unknown_record_codes
 from observatoire.settings import Settings
+from observatoire.sql import literal
 from observatoire.status import VISIBLE, Status
 from observatoire.territories.groupings import load_groupings
 from observatoire.territories.referential import COG_YEAR, Referential, national
@@ -61,10 +62,9 @@ def _detail(indicator: Indicator, recipe: Recipe) -> str:
     return " ; ".join(names)
 
 
-def _indicator_rows(
-    con: duckdb.DuckDBPyConnection, indicator: Indicator, membership: pl.DataFrame
-) -> pl.DataFrame:
-    """First recipe with a value wins, per territory and year."""
+def candidates(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> pl.DataFrame:
+    """Each territory and year's value before complementary secrecy: the first recipe
+    with a usable value wins, primary thresholds applied (the truth the audit protects)."""
     parts = []
     for rank, recipe in enumerate(indicator.recipes):
         rows = evaluate(con, indicator, recipe)
@@ -87,9 +87,18 @@ def _indicator_rows(
         .group_by("level", "code", "year", maintain_order=True)
         .first()
     )
+    return chosen
+
+
+def _indicator_rows(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, membership: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The cube rows of an indicator, and the truth behind them (for the audit)."""
+    truth = candidates(con, indicator)
+    if not truth.height:
+        return truth, truth
     # Complementary secrecy on the values as published, whichever recipe gave them.
-    outside = tuple(sorted({d for r in indicator.recipes for d in r.outside}))
-    chosen = secrecy.apply(chosen, indicator.secrecy, membership, outside)
+    chosen = secrecy.apply(truth, indicator.secrecy, membership, outside_of(indicator))
     den = pl.col("millesime_den")
     detail = (
         pl.when(den.is_not_null() & (den != pl.col("millesime")))
@@ -101,7 +110,7 @@ def _indicator_rows(
         )
         .otherwise(pl.col("source_detail"))
     )
-    return chosen.select(
+    rows = chosen.select(
         pl.lit(indicator.code).alias("indicator"),
         "level",
         "code",
@@ -114,6 +123,11 @@ def _indicator_rows(
         pl.col("geo_vintage").cast(pl.Int32),
         "note",
     )
+    return rows, truth
+
+
+def outside_of(indicator: Indicator) -> tuple[str, ...]:
+    return tuple(sorted({d for r in indicator.recipes for d in r.outside}))
 
 
 def referential_for(settings: Settings) -> Referential:
@@ -144,10 +158,14 @@ def build(
         for code, indicator in catalog().items():
             if progress:
                 progress(code)
-            rows = _indicator_rows(con, indicator, membership)
+            rows, truth = _indicator_rows(con, indicator, membership)
             if not rows.height:
                 summary.not_loaded.append(code)
                 continue
+            # The attack is run on what will be published, before the cube is swapped in.
+            exposed = audit.check(indicator, truth, rows, membership, outside_of(indicator))
+            if exposed:
+                raise audit.DisclosureError(exposed)
             frames.append(rows)
             summary.by_indicator[code] = {
                 "years": sorted(set(rows["year"].to_list())),
@@ -190,3 +208,28 @@ def build(
         summary.rows = cube.height
         promote(con, tmp, settings.cube_path)
     return summary
+
+
+def check_secrecy(
+    settings: Settings, referential: Referential | None = None
+) -> list[audit.YearAudit]:
+    """The attack run on the cube in place, against the truth recomputed from the
+    warehouse: one line per secrecy-bound indicator and year."""
+    ref = referential or referential_for(settings)
+    membership = ref.membership()
+    out: list[audit.YearAudit] = []
+    cube_file = settings.cube_path
+    with staging(settings.data_dir) as (con, _tmp):
+        load_referential(con, ref)
+        attach(con, list_imports(settings.warehouse_dir))
+        con.execute(f"ATTACH {literal(str(cube_file))} AS published (READ_ONLY)")
+        for code, indicator in catalog().items():
+            if not indicator.secrecy.secondary:
+                continue
+            truth = candidates(con, indicator)
+            published = con.execute(
+                "SELECT level, code, year, status FROM published.cube WHERE indicator = ?",
+                [code],
+            ).pl()
+            out += audit.audit_years(indicator, truth, published, membership, outside_of(indicator))
+    return out

@@ -75,7 +75,10 @@ class Table:
 
     def __post_init__(self) -> None:
         self.dep_of = {
-            com: code for (level, code), coms in self.members.items() if level == "DEP" for com in coms
+            com: code
+            for (level, code), coms in self.members.items()
+            if level == "DEP"
+            for com in coms
         }
         every: dict[str, list[Key]] = defaultdict(list)
         for key, communes in self.members.items():
@@ -92,12 +95,7 @@ class Table:
 
     # The attacker's unknowns: communes whose value is not published.
     def unknowns(self) -> list[str]:
-        # A commune without a quantity (outside the source's perimeter) is in no sum.
-        return [
-            code
-            for (level, code), c in self.cells.items()
-            if level == "COM" and not c.published and c.q is not None
-        ]
+        return [code for (level, code), c in self.cells.items() if level == "COM" and _unknown(c)]
 
     def parents(self, commune: str) -> set[Key]:
         """The published parents (non-commune cells) that contain a commune."""
@@ -118,6 +116,13 @@ class Table:
             return 0.0, float("inf")
         scale = cell.q / cell.value  # weight / factor
         return lo * scale, hi * scale
+
+
+def _unknown(cell: Cell) -> bool:
+    """Whether the attacker lacks this commune's quantity. A commune without one (outside
+    the source's perimeter) is in no sum; a zero weight is public and means a zero
+    quantity (no sale: nothing to hide, nothing to trade with)."""
+    return not cell.published and cell.q is not None and (cell.weight or 0) > 0
 
 
 def _need(table: Table, truth: float) -> float:
@@ -238,9 +243,7 @@ def audit(table: Table, solve: bool = True) -> list[Exposure]:
     unknown_members = dict(grouped)
     for key in _redundant(table, unknown_members):
         del unknown_members[key]
-    parents = {
-        code: {k for k in keys if k in unknown_members} for code, keys in parents.items()
-    }
+    parents = {code: {k for k in keys if k in unknown_members} for code, keys in parents.items()}
     proofs = _pair_proofs(table, parents)
     out = []
     for key, cell in table.cells.items():

@@ -42,10 +42,6 @@ NOTE_GROUPING_AUDIT = (
 )
 
 
-class SecrecyError(RuntimeError):
-    """The complementary suppression could not protect every masked cell."""
-
-
 def primary(frame: pl.DataFrame, rule: Secrecy) -> pl.DataFrame:
     masks = []
     if rule.min_weight is not None:
@@ -190,12 +186,6 @@ def secondary(frame: pl.DataFrame, membership: pl.DataFrame, protection: float) 
                 cell = table.cells[key]
                 table.cells[key] = Cell(cell.q, cell.weight, cell.value, False, cell.sensitive)
                 extra.append((key[0], key[1], year))
-        exposures = audit(table)
-        if exposures:
-            raise SecrecyError(
-                f"secret secondaire impossible à assurer en {year} pour "
-                + ", ".join(f"{e.key[0]}:{e.key[1]}" for e in exposures[:5])
-            )
     frame = frame.drop("_shown")
     if not extra:
         return frame
