@@ -59,13 +59,14 @@ CASES = [
         method="POST",
         data={"email": "matrice-invite@exemple.fr", "role": "lecteur"},
     ),
-    # Into an organisation of the Nord: outside the animateur's scope, refused (400).
+    # Into an organisation of the Nord, even with a scope in the Pas-de-Calais: outside
+    # the animateur's scope, refused (400).
     Case(
         "accounts:invite",
         "/compte/invitations/",
         expect(("admin",), ok=302, anonymous=302) | {"animateur": 400},
         method="POST",
-        data=_invitation("Département du Nord", "DEP:59"),
+        data=_invitation("Département du Nord", "COM:62498"),
     ),
     # Into the animateur's own organisation, but with a scope outside their own.
     Case(
