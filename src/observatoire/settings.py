@@ -43,6 +43,12 @@ class Settings:
         return self.data_dir / "fichiers"
 
     @property
+    def cache_dir(self) -> Path:
+        """Django's cache (password-reset counters): on disk, so that every gunicorn
+        worker of the data dir counts the same requests."""
+        return self.data_dir / "cache"
+
+    @property
     def snapshots_dir(self) -> Path:
         """Frozen reports ("photographie au 31/12") of the plans."""
         return self.data_dir / "photographies"

@@ -81,3 +81,31 @@ def test_password_change_needs_the_old_one(web: Settings) -> None:
     assert good.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_reset_mails_are_throttled_per_address(web: Settings) -> None:
+    """Issue #11: five reset mails in a row for one address. Three an hour, then a
+    French refusal (429) and no mail, whether or not the address has an account."""
+    from observatoire.accounts.views_password import RESET_LIMIT
+
+    email = unique("rafale")
+    get_user_model().objects.create_user(email, email, "Ancien-mot-de-passe-2026")
+    c = Client()
+    mail.outbox.clear()
+    for _ in range(RESET_LIMIT):
+        assert c.post("/compte/mot-de-passe/oublie/", {"email": email}).status_code == 302
+    assert len(mail.outbox) == RESET_LIMIT == 3
+    refused = c.post("/compte/mot-de-passe/oublie/", {"email": email.upper()})
+    assert refused.status_code == 429
+    assert f"Trop de demandes pour l&#x27;adresse « {email.upper()} »" in refused.content.decode()
+    assert len(mail.outbox) == RESET_LIMIT
+    # Another address is not affected; an unknown address is counted the same way.
+    other = unique("voisin-oubli")
+    get_user_model().objects.create_user(other, other, "Ancien-mot-de-passe-2026")
+    assert c.post("/compte/mot-de-passe/oublie/", {"email": other}).status_code == 302
+    assert len(mail.outbox) == RESET_LIMIT + 1
+    nobody = unique("inconnu")
+    statuses = [
+        c.post("/compte/mot-de-passe/oublie/", {"email": nobody}).status_code for _ in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]

@@ -111,3 +111,26 @@ def test_demo_survey_results(signed_in: Callable[..., Client]) -> None:
         signed_in("contributeur", [LENS_EPCI]).get("/contributions/enquetes/nouvelle/").status_code
         == 403
     )
+
+
+def test_only_its_creator_and_admins_close_a_survey(signed_in: Callable[..., Client]) -> None:
+    """Issue #11: any animateur closed or reopened any survey."""
+    from observatoire.contributions.models import Survey
+
+    def animateur() -> Client:
+        return signed_in(
+            "animateur", ["DEP:62"], organisation="Département du Pas-de-Calais", kind="departement"
+        )
+
+    creator, colleague = animateur(), animateur()
+    pk = _create(creator, "Enquête de l'animateur (clôture)")
+    toggle = f"/contributions/enquetes/{pk}/etat/"
+    refused = colleague.post(toggle)
+    assert refused.status_code == 403
+    assert "Seuls l&#x27;animateur qui a créé cette enquête" in refused.content.decode()
+    assert Survey.objects.get(pk=pk).is_open
+    assert "Clore l&#x27;enquête" not in colleague.get(f"{toggle[:-5]}resultats/").content.decode()
+    assert creator.post(toggle).status_code == 302
+    assert not Survey.objects.get(pk=pk).is_open
+    assert signed_in("admin", []).post(toggle).status_code == 302
+    assert Survey.objects.get(pk=pk).is_open

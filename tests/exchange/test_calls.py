@@ -246,3 +246,23 @@ def test_deleting_a_call_removes_its_attachment_files(  # type: ignore[no-untype
     with django_capture_on_commit_callbacks(execute=True):
         call.delete()  # the Django admin does the same
     assert not any(p.exists() for p in paths)
+
+
+def test_a_call_without_territory_is_not_any_animateurs(as_user, users) -> None:  # type: ignore[no-untyped-def]
+    """Issue #11: `animates()` was true for an empty list of territories, so every
+    animateur managed the calls without territory. Now: their author and the admins."""
+    from django.utils import timezone
+
+    from observatoire.exchange.models import Call
+
+    call = Call.objects.create(
+        title=unique("Appel sans territoire"), question="Question ?", territories=[],
+        author=users["animateur_nord"], deadline=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    close = f"/echanges/appels/{call.pk}/cloturer/"
+    assert as_user("animateur").post(close).status_code == 403
+    call.refresh_from_db()
+    assert call.closed_at is None
+    assert as_user("animateur_nord").post(close).status_code == 302
+    call.refresh_from_db()
+    assert call.closed_at is not None

@@ -82,3 +82,24 @@ def test_defis_are_for_partners(as_user) -> None:  # type: ignore[no-untyped-def
         .status_code
         == 403
     )
+
+
+def test_a_defi_without_territory_is_accepted_by_its_asker_only(as_user) -> None:  # type: ignore[no-untyped-def]
+    """Issue #11: any animateur accepted an answer to a défi without territory."""
+    from observatoire.exchange.models import Defi
+
+    title = unique("Défi sans territoire")
+    asked = as_user("contributeur_lens").post(
+        "/echanges/defis/nouveau/", {"title": title, "question": "Qui a un modèle de bail ?"}
+    )
+    assert asked.status_code == 302
+    defi = Defi.objects.get(title=title)
+    assert defi.territories == []
+    reply = answer(as_user("contributeur_arras"), defi, "Arras en a un.")
+    accept = f"/echanges/defis/{defi.pk}/reponses/{reply.pk}/accepter/"
+    assert as_user("animateur").post(accept).status_code == 403
+    defi.refresh_from_db()
+    assert defi.accepted_answer is None
+    assert as_user("contributeur_lens").post(accept).status_code == 302
+    defi.refresh_from_db()
+    assert defi.accepted_answer == reply

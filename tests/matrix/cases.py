@@ -54,3 +54,14 @@ def expect(
 
 EVERYONE = ROLE_NAMES
 SIGNED_IN = tuple(r for r in ROLE_NAMES if r != "anonyme")
+
+
+def lens_organisation_elsewhere() -> None:
+    """Give the "CA de Lens-Liévin" (organisation of contributeur_lens, scope: the CA) a
+    territory of the Lot: its member's scope no longer covers it, so none of the rights
+    that follow the organisation apply (issue #11). Rolled back with the case's test."""
+    from observatoire.accounts.models import Organisation
+
+    Organisation.objects.update_or_create(
+        name="CA de Lens-Liévin", defaults={"kind": "epci", "territory": "DEP:46"}
+    )

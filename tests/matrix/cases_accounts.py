@@ -3,7 +3,28 @@ invitations (admin and animateur only)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.matrix.cases import EVERYONE, SIGNED_IN, Case, expect
+
+
+def _invitation(organisation: str, territories: str) -> Any:
+    """A complete invitation into `organisation` (issue #11: the matrix animateur's scope
+    is the Pas-de-Calais): only the admins invite outside the inviter's scope."""
+
+    def data() -> dict[str, Any]:
+        from observatoire.accounts.models import Organisation
+
+        org = Organisation.objects.get(name=organisation)
+        return {
+            "email": "matrice-invitation@exemple.fr",
+            "organisation": org.pk,
+            "role": "contributeur",
+            "territories": territories,
+        }
+
+    return data
+
 
 CASES = [
     # A signed-in user asking for the sign-in page is sent on to the portal.
@@ -37,6 +58,31 @@ CASES = [
         expect(("admin", "animateur"), ok=400, anonymous=302),
         method="POST",
         data={"email": "matrice-invite@exemple.fr", "role": "lecteur"},
+    ),
+    # Into an organisation of the Nord, even with a scope in the Pas-de-Calais: outside
+    # the animateur's scope, refused (400).
+    Case(
+        "accounts:invite",
+        "/compte/invitations/",
+        expect(("admin",), ok=302, anonymous=302) | {"animateur": 400},
+        method="POST",
+        data=_invitation("Département du Nord", "COM:62498"),
+    ),
+    # Into the animateur's own organisation, but with a scope outside their own.
+    Case(
+        "accounts:invite",
+        "/compte/invitations/",
+        expect(("admin",), ok=302, anonymous=302) | {"animateur": 400},
+        method="POST",
+        data=_invitation("Département du Pas-de-Calais", "DEP:59"),
+    ),
+    # Both inside their scope: invited.
+    Case(
+        "accounts:invite",
+        "/compte/invitations/",
+        expect(("admin", "animateur"), ok=302, anonymous=302),
+        method="POST",
+        data=_invitation("Département du Pas-de-Calais", "COM:62498"),
     ),
     # A forged invitation link is dead for everybody.
     Case("accounts:accept", "/compte/invitation/lien-forge/", expect(EVERYONE, ok=410)),

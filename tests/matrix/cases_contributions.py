@@ -13,6 +13,9 @@ MANAGERS = ("admin", "animateur")
 ARRAS_PROPOSERS = ("admin", "animateur")
 
 
+ANIMATEUR_SURVEY = "Enquête de l'animateur de la matrice"
+
+
 def _demo_figure(status: str) -> int:
     from observatoire.contributions.models import FigureContribution
 
@@ -46,10 +49,33 @@ def _upload_id() -> int:
     return upload.pk
 
 
-def _survey_id(title: str = "Enquête de la matrice des droits") -> int:
+def _arras_upload_id() -> int:
+    """A deposit of the CA de Lens-Liévin on Arras: outside the scope of its member
+    contributeur_lens (issue #11)."""
+    from observatoire.accounts.models import Organisation
+    from observatoire.contributions.models import Upload, UploadRow
+
+    org, _ = Organisation.objects.get_or_create(name="CA de Lens-Liévin", defaults={"kind": "epci"})
+    upload, created = Upload.objects.get_or_create(
+        file_name="matrice-arras.csv", defaults={"organisation": org, "source": "matrice"}
+    )
+    if created:
+        UploadRow.objects.create(
+            upload=upload, template="projets", sheet="Projets", line=2, territory="COM:62041",
+            name="Opération d'Arras", dwellings=3, product="plus", year=2090, stage="financee",
+        )  # fmt: skip
+    return upload.pk
+
+
+def _survey_id(title: str = "Enquête de la matrice des droits", creator: str = "") -> int:
+    from django.contrib.auth import get_user_model
+
     from observatoire.contributions.models import Question, Survey
 
-    survey, created = Survey.objects.get_or_create(title=title, defaults={"year": 2090})
+    author = get_user_model().objects.get(username=f"matrice-{creator}") if creator else None
+    survey, created = Survey.objects.get_or_create(
+        title=title, defaults={"year": 2090, "created_by": author}
+    )
     if created:
         Question.objects.create(survey=survey, text="Note de la matrice", kind="note")
     return survey.pk
@@ -125,6 +151,11 @@ CASES = [
         lambda: f"/contributions/depots/{_upload_id()}/",
         expect(PROPOSERS, anonymous=302),
     ),
+    Case(
+        "contributions:upload_detail",
+        lambda: f"/contributions/depots/{_arras_upload_id()}/",
+        expect(MANAGERS, anonymous=302),
+    ),
     Case("contributions:usage", "/contributions/statistiques/", expect(MANAGERS, anonymous=302)),
     Case("contributions:surveys", "/contributions/enquetes/", expect(SIGNED_IN, anonymous=302)),
     Case(
@@ -156,11 +187,19 @@ CASES = [
         lambda: f"/contributions/enquetes/{_survey_id()}/resultats/",
         expect(MANAGERS, anonymous=302),
     ),
-    # Allowed roles close then reopen the matrix's own survey (two managers: unchanged).
+    # A survey is closed or reopened by its creator and the admins (issue #11): the
+    # matrix animateur's own survey, closed then reopened (two managers: unchanged)...
+    Case(
+        "contributions:survey_toggle",
+        lambda: f"/contributions/enquetes/{_survey_id(ANIMATEUR_SURVEY, 'animateur')}/etat/",
+        expect(MANAGERS, ok=302, anonymous=302),
+        method="POST",
+    ),
+    # ... and a survey created by nobody of the matrix: the admins only.
     Case(
         "contributions:survey_toggle",
         lambda: f"/contributions/enquetes/{_survey_id()}/etat/",
-        expect(MANAGERS, ok=302, anonymous=302),
+        expect(("admin",), ok=302, anonymous=302),
         method="POST",
     ),
 ]

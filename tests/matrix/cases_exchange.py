@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix.cases import EVERYONE, SIGNED_IN, Case, expect
+from tests.matrix.cases import EVERYONE, SIGNED_IN, Case, expect, lens_organisation_elsewhere
 
 LENS = "EPCI:246200364"
 WRITERS = ("admin", "animateur", "contributeur_lens")
@@ -99,6 +99,45 @@ def _defi_accept_path() -> str:
     return f"/echanges/defis/{defi.pk}/reponses/{defi.answers.first().pk}/accepter/"
 
 
+def _arras_document_version() -> str:
+    """A partenaires document of the CA de Lens-Liévin about Arras: outside the scope of
+    contributeur_lens, member of that organisation (issue #11)."""
+    from observatoire.exchange import files, library
+    from observatoire.exchange.models import Document
+
+    title = "Document de la matrice sur Arras"
+    document = Document.objects.filter(title=title).first()
+    if document is None:
+        checked = files.check(files.in_memory("arras.txt", b"Document sur Arras.\n"))
+        document = library.create_document(
+            checked, None, title=title, kind="autre", territories=["EPCI:200033579"],
+            date="2025-01-01", diffusion="partenaires", organisation=_lens(),
+        )  # fmt: skip
+    return f"/echanges/documents/{document.pk}/nouvelle-version/"
+
+
+def _version_with_lens_elsewhere() -> str:
+    lens_organisation_elsewhere()
+    return f"/echanges/documents/{_doc(PARTNERS_DOC).pk}/nouvelle-version/"
+
+
+def _call_without_territory(suffix: str) -> Any:
+    def path() -> str:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from observatoire.exchange.models import Call
+
+        call = Call.objects.create(
+            title="Appel de la matrice sans territoire", question="Question ?",
+            territories=[], deadline=timezone.localdate() + timedelta(days=30),
+        )  # fmt: skip
+        return f"/echanges/appels/{call.pk}/{suffix}"
+
+    return path
+
+
 def _doc_path(title: str, suffix: str = "") -> Any:
     return lambda: f"/echanges/documents/{_doc(title).pk}/{suffix}"
 
@@ -157,6 +196,19 @@ CASES = [
         expect(WRITERS, anonymous=302),
         method="POST",
         data={"note": "sans fichier"},
+    ),
+    # Cross-organisation (issue #11): a document of the CA de Lens-Liévin about Arras,
+    # and one of Lens once the organisation's own territory is outside the member's
+    # scope: its contributeur no longer edits them.
+    Case(
+        "exchange:document_version",
+        _arras_document_version,
+        expect(("admin", "animateur"), anonymous=302),
+    ),
+    Case(
+        "exchange:document_version",
+        _version_with_lens_elsewhere,
+        expect(("admin", "animateur"), anonymous=302),
     ),
     # The public PDH document of the Nord: outside the matrix animateur's scope.
     Case(
@@ -227,6 +279,13 @@ CASES = [
         "exchange:call_close",
         lambda: f"/echanges/appels/{_fresh_call().pk}/cloturer/",
         expect(MANAGERS, ok=302, anonymous=302),
+        method="POST",
+    ),
+    # A call without territory is nobody's to animate but its author's and the admins'.
+    Case(
+        "exchange:call_close",
+        _call_without_territory("cloturer/"),
+        expect(("admin",), ok=302, anonymous=302),
         method="POST",
     ),
     Case(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix.cases import EVERYONE, Case, expect
+from tests.matrix.cases import EVERYONE, Case, expect, lens_organisation_elsewhere
 
 TITLE = "PLH de la matrice des droits"
 PILOTS = ("admin", "animateur", "contributeur_lens")
@@ -53,6 +53,32 @@ def _plan() -> Any:
     return plan
 
 
+def _arras_action_url() -> str:
+    """Action 1 of a plan of Arras, piloted by the "CA de Lens-Liévin": the pilot's
+    members whose scope is Lens do not follow it there (issue #11)."""
+    from observatoire.accounts.models import Organisation
+    from observatoire.plans.models import Action, ActionActor, Orientation, Plan
+
+    plan, created = Plan.objects.get_or_create(
+        title="PLH de la matrice (Arras)",
+        defaults={"type": "PLH", "territory": "EPCI:200033579", "start_year": 2020,
+                  "end_year": 2026},
+    )  # fmt: skip
+    if created:
+        lens, _ = Organisation.objects.get_or_create(
+            name="CA de Lens-Liévin", defaults={"kind": "epci"}
+        )
+        o = Orientation.objects.create(plan=plan, number="1", title="Produire")
+        a = Action.objects.create(plan=plan, orientation=o, number="1", title="Piloter")
+        ActionActor.objects.create(action=a, organisation=lens, role="pilote")
+    return f"/plans/{plan.pk}/actions/1/modifier/"
+
+
+def _action_edit_with_lens_elsewhere() -> str:
+    lens_organisation_elsewhere()
+    return f"/plans/{_plan().pk}/actions/1/modifier/"
+
+
 def _url(suffix: str = "") -> Any:
     return lambda: f"/plans/{_plan().pk}/{suffix}"
 
@@ -92,6 +118,15 @@ CASES = [
     Case("plans:objectives_map", _url("objectifs/carte/"), expect(EVERYONE)),
     Case("plans:action", _action_url(), expect(EVERYONE)),
     Case("plans:action_edit", _action_url("modifier/"), expect(PILOTS, anonymous=302)),
+    # Cross-organisation (issue #11): the pilot organisation's member gets no right
+    # outside their scope, nor when their scope does not cover the organisation's own
+    # territory; the animateur of the Pas-de-Calais keeps both.
+    Case("plans:action_edit", _arras_action_url, expect(PLAN_EDITORS, anonymous=302)),
+    Case(
+        "plans:action_edit",
+        _action_edit_with_lens_elsewhere,
+        expect(PLAN_EDITORS, anonymous=302),
+    ),
     Case(
         "plans:action_status",
         _action_url("etat/"),

@@ -64,6 +64,12 @@ class InvitationForm(DsfrBaseForm):
         queryset=None,
         required=False,
         empty_label="— nouvelle organisation (ci-dessous) —",
+        error_messages={
+            "invalid_choice": (
+                "Organisation n° %(value)s hors de votre périmètre ou inconnue : vous ne "
+                "pouvez inviter que dans une organisation de vos territoires."
+            )
+        },
     )
     new_organisation = forms.CharField(
         label="Nouvelle organisation : nom", max_length=200, required=False
@@ -82,7 +88,7 @@ class InvitationForm(DsfrBaseForm):
     def __init__(self, *args: Any, inviter: Any = None, **kwargs: Any) -> None:
         self.inviter = inviter
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.all()
+        self.fields["organisation"].queryset = invitable_organisations(inviter)
         self.fields["kind"].choices = Organisation.Kind.choices
         allowed = Role.choices
         if role_of(inviter) != "admin":
@@ -117,10 +123,21 @@ class InvitationForm(DsfrBaseForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("organisation") and not str(data.get("new_organisation", "")).strip():
+        new_name = str(data.get("new_organisation", "")).strip()
+        if not data.get("organisation") and not new_name and "organisation" not in self.errors:
             self.add_error(
                 "organisation", "Choisissez une organisation ou indiquez le nom d'une nouvelle."
             )
+        elif not data.get("organisation") and new_name:
+            # provisioning.organisation reuses an existing name: the same bound applies.
+            same = Organisation.objects.filter(name=new_name).first()
+            allowed = self.fields["organisation"].queryset
+            if same is not None and not allowed.filter(pk=same.pk).exists():
+                self.add_error(
+                    "new_organisation",
+                    f"L'organisation « {new_name} » existe déjà et n'est pas de votre "
+                    "périmètre : vous ne pouvez pas y inviter.",
+                )
         needs_scope = data.get("role") and data.get("role") != "admin"
         if needs_scope and not data.get("territories") and "territories" not in self.errors:
             self.add_error("territories", "Indiquez au moins un territoire pour ce rôle.")
@@ -128,6 +145,16 @@ class InvitationForm(DsfrBaseForm):
 
 
 INVITABLE_BY_ANIMATEUR = ("contributeur", "lecteur")
+
+
+def invitable_organisations(inviter: Any) -> Any:
+    """Admins: every organisation. Others: those whose own territory lies in their scope;
+    an organisation without territory is the admins' to invite into (deny by default)."""
+    everything = Organisation.objects.all()
+    if role_of(inviter) == "admin":
+        return everything
+    mine = [o.pk for o in everything if o.territory is not None and in_scope(inviter, o.territory)]
+    return everything.filter(pk__in=mine)
 
 
 class AcceptInvitationForm(DsfrBaseForm):

@@ -76,3 +76,29 @@ def has_role(user: Any, *roles: str) -> bool:
     """True when the user's role is one of `roles` (admin always passes)."""
     role = role_of(user)
     return role is not None and (role == "admin" or role in roles)
+
+
+def acts_for(
+    user: Any, organisation_id: int | None, territories: Iterable[Territory | None] = ()
+) -> bool:
+    """May the user use the rights of organisation `organisation_id` (pilot of an action,
+    author of a document, depositor of an upload) over an object about `territories`?
+
+    Belonging to the organisation is not enough: an account put into an organisation
+    of another territory (issue #11: an animateur of the Lot inviting into the CA de
+    Lens-Liévin) must not inherit its rights. The user's scope must also cover the
+    organisation's own territory (when it has one) and one of the object's territories
+    (when it has any; otherwise the user needs some scope)."""
+    profile = profile_of(user)
+    if organisation_id is None or profile is None or role_of(user) is None:
+        return False
+    if profile.organisation_id != organisation_id:
+        return False
+    reader = reader_of(user)
+    own = profile.organisation.territory
+    if own is not None and not reader.in_scope(own):
+        return False
+    listed = [t for t in territories if t is not None]
+    if not listed:
+        return reader.in_scope(None)
+    return any(reader.in_scope(t) for t in listed)

@@ -68,8 +68,10 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @transaction.atomic
 def _create(request: HttpRequest, data: dict[str, Any]) -> Invitation:
+    # A new organisation gets the invitation's territory (when it names one): it is
+    # then in its animateur's scope, and its members' rights stay bounded there.
     org = data["organisation"] or provisioning.organisation(
-        data["new_organisation"], data["kind"] or None, []
+        data["new_organisation"], data["kind"] or None, data["territories"]
     )
     invitation = Invitation.objects.create(
         email=data["email"],

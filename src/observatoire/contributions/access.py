@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from observatoire.accounts.permissions import can_read, has_role, in_scope, role_of
-from observatoire.contributions.models import FigureContribution
+from observatoire.contributions.models import FigureContribution, Survey
 from observatoire.indicators.catalog import catalog
 from observatoire.territories import Territory, TerritoryError
 
@@ -66,6 +66,13 @@ def can_follow_usage(user: Any) -> bool:
 
 def can_manage_surveys(user: Any) -> bool:
     return has_role(user, "animateur")
+
+
+def can_open_or_close(user: Any, survey: Survey) -> bool:
+    """Closing or reopening a survey: admins, and the animateur who created it."""
+    if role_of(user) == "admin":
+        return True
+    return can_manage_surveys(user) and survey.created_by_id == user.pk
 
 
 def can_answer_surveys(user: Any) -> bool:

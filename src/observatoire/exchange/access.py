@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from observatoire.accounts.permissions import can_read, has_role, in_scope, role_of
+from observatoire.accounts.permissions import acts_for, can_read, has_role, in_scope, role_of
 from observatoire.exchange.models import Call, Defi, Document
 from observatoire.territories import Territory
 
@@ -31,13 +31,13 @@ def can_write(user: Any) -> bool:
 
 
 def animates(user: Any, territories: list[Territory]) -> bool:
-    """Admins; animateurs whose scope covers one of the territories (any animateur when
-    there is none)."""
+    """Admins; animateurs whose scope covers one of the territories. Nothing without
+    territory is anybody's to animate but the admins' (deny by default)."""
     if has_role(user):
         return True
     if role_of(user) != "animateur":
         return False
-    return not territories or any(in_scope(user, t) for t in territories)
+    return any(in_scope(user, t) for t in territories)
 
 
 def can_edit_document(user: Any, document: Document) -> bool:
@@ -51,11 +51,9 @@ def can_edit_document(user: Any, document: Document) -> bool:
         return False
     if document.author_id == user.pk:
         return True
-    profile = getattr(user, "profile", None)
-    org = getattr(profile, "organisation_id", None)
-    if org is not None and org == document.organisation_id:
+    if acts_for(user, document.organisation_id, document.territories):
         return True
-    return animates(user, document.territories) and bool(document.territories)
+    return animates(user, document.territories)
 
 
 def can_manage_call(user: Any, call: Call) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from observatoire.accounts.permissions import in_scope, profile_of, role_of
+from observatoire.accounts.permissions import acts_for, in_scope, profile_of, role_of
 from observatoire.plans.models import Action, ActionActor, ActorRole, Plan
 
 
@@ -23,9 +23,10 @@ def can_edit_plan(user: Any, plan: Plan) -> bool:
 
 
 def is_pilot(user: Any, action: Action) -> bool:
-    """The user's organisation pilots the action, or the action it belongs to."""
+    """The user's organisation pilots the action, or the action it belongs to, and the
+    user's scope covers the plan's territory (`acts_for`)."""
     profile = profile_of(user)
-    if profile is None or profile.organisation_id is None:
+    if profile is None or not acts_for(user, profile.organisation_id, [action.plan.territory]):
         return False
     ids = [action.pk] + ([action.parent_id] if action.parent_id else [])
     return ActionActor.objects.filter(

@@ -111,6 +111,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Counters of the password-reset throttle (accounts.views_password), shared by the
+# gunicorn workers of one data dir.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CONFIG.cache_dir),
+    }
+}
 # Sign-in throttling: 5 failures for one address from one client lock them out for an
 # hour (the pair, so nobody can lock a colleague out from elsewhere).
 AXES_FAILURE_LIMIT = 5

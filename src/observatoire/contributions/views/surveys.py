@@ -21,6 +21,10 @@ from observatoire.contributions.survey_results import results, save_answers
 
 NO_ROLE = "Les enquêtes sont réservées aux partenaires connectés ayant un rôle sur la plateforme."
 MANAGERS_ONLY = "Réservé aux animateurs et aux administrateurs de l'observatoire."
+CREATOR_ONLY = (
+    "Seuls l'animateur qui a créé cette enquête et les administrateurs de l'observatoire "
+    "peuvent la clore ou la rouvrir."
+)
 
 
 @login_required
@@ -133,6 +137,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "count": count,
             "rows": rows,
             "demo_answers": survey.responses.filter(is_demo=True).count(),
+            "may_toggle": access.can_open_or_close(request.user, survey),
         },
     )
 
@@ -144,6 +149,8 @@ def survey_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_manage_surveys(request.user):
         return forbidden(request, MANAGERS_ONLY)
     survey = get_object_or_404(Survey, pk=pk)
+    if not access.can_open_or_close(request.user, survey):
+        return forbidden(request, CREATOR_ONLY)
     survey.is_open = not survey.is_open
     survey.save(update_fields=["is_open"])
     messages.success(

@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from observatoire import figures
-from observatoire.accounts.permissions import in_scope, profile_of, role_of
+from observatoire.accounts.permissions import acts_for, in_scope, profile_of, role_of
 from observatoire.accounts.refusals import bad_request, forbidden
 from observatoire.contributions import access, feeding, partner_data
 from observatoire.contributions.forms import UploadForm
@@ -191,8 +191,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(user: Any, item: Upload) -> bool:
-    """Admins: all; the depositor and its organisation; animateurs: deposits touching
-    their scope."""
+    """Admins: all; the depositor; its organisation's members whose scope covers its
+    communes (`acts_for`); animateurs: deposits touching their scope."""
     role = role_of(user)
     if role == "admin":
         return True
@@ -200,13 +200,10 @@ def _visible(user: Any, item: Upload) -> bool:
         return False
     if item.author_id == user.pk:
         return True
-    org = _organisation(user)
-    if org is not None and item.organisation_id == org.pk:
+    communes = {row.territory for row in item.rows.all()}
+    if acts_for(user, item.organisation_id, communes):
         return True
-    if role == "animateur":
-        communes = set(item.rows.values_list("territory", flat=True))
-        return any(in_scope(user, c) for c in communes)
-    return False
+    return role == "animateur" and any(in_scope(user, c) for c in communes)
 
 
 @login_required
