@@ -5,7 +5,7 @@ Validation happens entirely before anything is renamed: on any problem the store
 
 A file that would replace a stored slice with far fewer rows or territories (under half
 of either, `SHRINK_LIMIT`) is refused unless the caller accepts it: a download cut at a
-line boundary reads as a valid, shorter file (docs/methodes.md, « Imports »).
+line boundary reads as a valid, shorter file (docs/deploiement.md, §8).
 """
 
 from __future__ import annotations

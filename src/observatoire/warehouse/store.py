@@ -97,7 +97,8 @@ def remove_stale(root: Path) -> list[str]:
     if not area.is_dir():
         return []
     removed = []
-    for stem in sorted({entry.name.split(".", 1)[0] for entry in area.iterdir()}):
+    stems = {entry.name.split(".", 1)[0] for entry in area.iterdir()}
+    for stem in sorted(stems - {""}):
         try:
             fd = os.open(area / f"{stem}.lock", os.O_RDWR)
         except FileNotFoundError:
