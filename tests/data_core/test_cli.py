@@ -171,3 +171,23 @@ def test_the_cli_starts_without_the_heavy_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_a_truncated_file_stops_until_the_user_confirms(tmp_path: Path, fixtures: Path) -> None:
+    """An interrupted download (cut at a line boundary) no longer replaces a good import
+    with « 21 lignes lues — remplace l'import précédent »."""
+    data = tmp_path / "d"
+    rp = fixtures / "insee_rp_logement/base-cc-logement-2021-extrait.csv"
+    code, out = run(data, "import", "insee_rp_logement", str(rp))
+    assert code == 0, out
+    half = tmp_path / rp.name
+    half.write_bytes(b"".join(rp.read_bytes().splitlines(keepends=True)[:22]))
+    code, out = run(data, "import", "insee_rp_logement", str(half))
+    flat = " ".join(out.split())
+    assert code == 1 and "Import arrêté" in flat and "remplace l'import" not in flat, out
+    assert "21 lignes et 21 territoires, contre 44 lignes et 44 territoires" in flat
+    assert "--accept-fewer" in flat and "Traceback" not in out
+    code, out = run(data, "sources")
+    assert "44 lignes" in out
+    code, out = run(data, "import", "insee_rp_logement", str(half), "--accept-fewer")
+    assert code == 0 and "21 lignes lues — remplace l'import précédent" in " ".join(out.split())

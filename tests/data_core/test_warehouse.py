@@ -7,7 +7,7 @@ import pytest
 
 from observatoire.settings import Settings
 from observatoire.sources import SourceError, UnknownSourceError
-from observatoire.warehouse.imports import import_file, sha256
+from observatoire.warehouse.imports import ShrinkError, import_file, sha256
 from observatoire.warehouse.store import list_imports
 
 RP = "insee_rp_logement/base-cc-logement-2021-extrait.csv"
@@ -71,3 +71,54 @@ def test_unknown_source_is_refused(settings: Settings, fixtures: Path) -> None:
 def test_missing_file(settings: Settings, tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="introuvable"):
         import_file(settings, "insee_rp_logement", tmp_path / "absent.csv")
+
+
+def cut(source: Path, target: Path, lines: int) -> Path:
+    """The first `lines` lines of `source`, as an interrupted download leaves it."""
+    with source.open("rb") as fh:
+        target.write_bytes(b"".join(fh.readlines()[:lines]))
+    return target
+
+
+def test_a_file_cut_in_half_does_not_replace_a_good_import(
+    settings: Settings, fixtures: Path, tmp_path: Path
+) -> None:
+    import_file(settings, "insee_rp_logement", fixtures / RP)
+    before = snapshot(settings.warehouse_dir)
+    # Header + 21 of the 44 communes: a valid file, under half the rows and territories.
+    half = cut(fixtures / RP, tmp_path / "base-cc-logement-2021.csv", 22)
+    with pytest.raises(ShrinkError) as exc:
+        import_file(settings, "insee_rp_logement", half)
+    assert (exc.value.new.rows, exc.value.new.territories) == (21, 21)
+    assert (exc.value.old.rows, exc.value.old.territories) == (44, 44)
+    message = exc.value.render()
+    assert "21 lignes et 21 territoires, contre 44 lignes et 44 territoires" in message
+    assert "base-cc-logement-2021-extrait.csv" in message and "rien n'a été importé" in message
+    assert snapshot(settings.warehouse_dir) == before
+    # Confirmed by the user, it replaces the import.
+    result = import_file(settings, "insee_rp_logement", half, accept_fewer=True)
+    assert result.replaced and result.rows == 21
+    [stored] = list_imports(settings.warehouse_dir)
+    assert stored.provenance["row_count"] == 21
+
+
+def test_a_file_with_half_the_rows_or_more_replaces_without_asking(
+    settings: Settings, fixtures: Path, tmp_path: Path
+) -> None:
+    import_file(settings, "insee_rp_logement", fixtures / RP)
+    # 22 of 44 communes: exactly half, not "far fewer".
+    result = import_file(settings, "insee_rp_logement", cut(fixtures / RP, tmp_path / "rp.csv", 23))
+    assert result.replaced and result.rows == 22
+
+
+def test_records_count_their_communes_as_territories(
+    settings: Settings, fixtures: Path, tmp_path: Path
+) -> None:
+    """Sitadel: 172 permits of one commune (Toulouse); half the lines keep the commune
+    but lose the rows."""
+    source = fixtures / "sitadel/sitadel-logements-commune31555-2026-01-extrait.csv"
+    import_file(settings, "sitadel", source)
+    with pytest.raises(ShrinkError) as exc:
+        import_file(settings, "sitadel", cut(source, tmp_path / source.name, 60))
+    assert exc.value.new.territories == exc.value.old.territories == 1
+    assert exc.value.new.rows < exc.value.old.rows / 2

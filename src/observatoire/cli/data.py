@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from observatoire.cli.console import console, progress_bar
+from observatoire.cli.console import console, err, progress_bar
 from observatoire.errors import EXIT_INPUT, UserError
 from observatoire.settings import Settings
 from observatoire.status import Status
@@ -24,12 +24,29 @@ if TYPE_CHECKING:
 @click.option(
     "--millesime", type=int, default=None, help="Millésime, s'il ne se lit pas dans le fichier."
 )
+@click.option(
+    "--accept-fewer",
+    is_flag=True,
+    help="Remplacer l'import précédent même si ce fichier a moins de la moitié de ses "
+    "lignes ou de ses territoires (sinon l'import s'arrête : fichier tronqué ?).",
+)
 @click.pass_obj
-def import_cmd(settings: Settings, source: str, path: Path, millesime: int | None) -> None:
-    from observatoire.warehouse.imports import import_file
+def import_cmd(
+    settings: Settings, source: str, path: Path, millesime: int | None, accept_fewer: bool
+) -> None:
+    from observatoire.warehouse.imports import ShrinkError, import_file
 
-    with console.status(f"Validation de {path.name}..."):
-        result = import_file(settings, source, path, millesime)
+    try:
+        with console.status(f"Validation de {path.name}..."):
+            result = import_file(settings, source, path, millesime, accept_fewer=accept_fewer)
+    except ShrinkError as exc:
+        err.print(f"[bold red]Import arrêté.[/] {exc.render()}", highlight=False)
+        err.print(
+            "Rien n'a été remplacé. Si le fichier est complet, relancez la commande avec "
+            "--accept-fewer pour remplacer l'import précédent.",
+            highlight=False,
+        )
+        sys.exit(EXIT_INPUT)
     verb = "remplace l'import précédent" if result.replaced else "nouvel import"
     console.print(
         f"[green]Importé[/] : {result.source} millésime {result.millesime} ({result.part}), "

@@ -29,7 +29,7 @@ from observatoire.sql import literal
 from observatoire.status import VISIBLE, Status
 from observatoire.territories.groupings import load_groupings
 from observatoire.territories.referential import COG_YEAR, Referential, national
-from observatoire.warehouse.store import list_imports, promote, staging
+from observatoire.warehouse.store import list_imports, promote, remove_stale, staging
 
 CUBE_COLUMNS = [
     "indicator",
@@ -143,6 +143,9 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     ref = referential or referential_for(settings)
+    # Imports stage in the warehouse: what a killed one left goes too (staging() below
+    # cleans the build's own area).
+    remove_stale(settings.warehouse_dir)
     imports = list_imports(settings.warehouse_dir)
     summary = BuildSummary(imports=len(imports))
     membership = ref.membership()
