@@ -199,6 +199,13 @@ def parse(frame: pl.DataFrame, fields: Sequence[Field], file: str) -> pl.DataFra
         )
         typed = _convert(usable, f)
         bad = usable.is_not_null() & typed.is_null()
+        if f.kind in ("int", "float"):
+            # NaN sorts above every number in polars: it is never within the limit.
+            outside = typed.is_not_null() & ~(typed.cast(pl.Float64).abs() <= f.bounds.limit)
+            for line, value in zip(frame[LINE].filter(outside), raw.filter(outside), strict=True):
+                problems.append(
+                    Problem(file, f"{f.bounds.describe()} attendu.", line, f.name, value)
+                )
         if not f.nullable:
             empty = usable.is_null() & ~is_secret
             for line, value in zip(frame[LINE].filter(empty), raw.filter(empty), strict=True):
@@ -241,7 +248,6 @@ def _convert(s: pl.Series, f: Field) -> pl.Series:
         expr = pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64, strict=False))
     elif f.kind == "float":
         expr = _clean_number(v).cast(pl.Float64, strict=False)
-        expr = pl.when(expr.is_finite()).then(expr)
     elif f.kind == "date":
         expr = v.str.to_date("%Y-%m-%d", strict=False)
     elif f.kind == "bool":

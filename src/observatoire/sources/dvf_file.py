@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from observatoire.sources.base import Problem, SourceError
+from observatoire.sources.schema import PRICE, SURFACE
 
 COLUMNS = (
     "id_mutation", "date_mutation", "numero_disposition", "nature_mutation", "valeur_fonciere",
@@ -42,12 +43,12 @@ CHECKS = {
         "date AAAA-MM-JJ obligatoire",
     ),
     "valeur_fonciere": (
-        "valeur_fonciere IS NOT NULL AND TRY_CAST(valeur_fonciere AS DOUBLE) IS NULL",
-        "nombre (point décimal) attendu",
+        f"valeur_fonciere IS NOT NULL AND {PRICE.sql('valeur_fonciere')}",
+        f"{PRICE.describe()} attendu (point décimal)",
     ),
     "surface_reelle_bati": (
-        "surface_reelle_bati IS NOT NULL AND TRY_CAST(surface_reelle_bati AS DOUBLE) IS NULL",
-        "nombre (point décimal) attendu",
+        f"surface_reelle_bati IS NOT NULL AND {SURFACE.sql('surface_reelle_bati')}",
+        f"{SURFACE.describe()} attendu (point décimal)",
     ),
     "code_type_local": (
         "code_type_local IS NOT NULL AND code_type_local NOT IN ('1', '2', '3', '4')",
@@ -58,6 +59,7 @@ CHECKS = {
         "code commune INSEE (5 caractères, ex. 01173 ou 2A004) obligatoire",
     ),
 }
+_BOUNDS = {"valeur_fonciere": PRICE, "surface_reelle_bati": SURFACE}
 _COMMUNE = re.compile(r"\d{5}|2[AB]\d{3}")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -190,13 +192,7 @@ def _bad_value(column: str, value: str) -> bool:
             return True
         return False
     if column in ("valeur_fonciere", "surface_reelle_bati"):
-        if empty:
-            return False
-        try:
-            float(value)
-        except ValueError:
-            return True
-        return False
+        return not empty and _BOUNDS[column].refuses(value)
     if column == "code_type_local":
         return not empty and value not in ("1", "2", "3", "4")
     if column == "code_commune":

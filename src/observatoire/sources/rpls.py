@@ -81,6 +81,7 @@ from observatoire.sources.base import (
 )
 from observatoire.sources.rpls_codes import city_of, drop_double_arrondissements
 from observatoire.sources.rpls_dreal import read_agrege, read_detail, read_indicateurs
+from observatoire.sources.schema import DWELLINGS
 
 VARIABLES = {
     "NB_LS": "Logements locatifs sociaux au 1er janvier (logements)",
@@ -183,10 +184,15 @@ def _read_sdes(raw: pl.DataFrame, file: str, year: int) -> Batch:
             [Problem(file, "colonne d'occupation absente de l'en-tête (les six vont ensemble).",
                      line=1, column=c) for c in _OCCUPATION if c not in occupation]
         )  # fmt: skip
-    fields = [Field("DEPCOM_ARM", "commune", nullable=False), Field("nb_ls", "int", nullable=False)]
+    fields = [
+        Field("DEPCOM_ARM", "commune", nullable=False),
+        Field("nb_ls", "int", nullable=False, bounds=DWELLINGS),
+    ]
     fields += [Field(c, "float") for c in rates]
     # Occupancy counts of the small communes are left EMPTY by the SDES: secret, not 0.
-    fields += [Field(c, "int", secret=("",), missing=("NA", "nd")) for c in occupation]
+    fields += [
+        Field(c, "int", secret=("",), missing=("NA", "nd"), bounds=DWELLINGS) for c in occupation
+    ]
     typed = parse(raw, fields, file)
     checks = {
         c: pa.Column(int, pa.Check.ge(0), nullable=c != "nb_ls") for c in ["nb_ls", *occupation]

@@ -58,6 +58,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.sources.schema import DWELLINGS
 from observatoire.status import Status
 
 AUTORISES = {
@@ -98,8 +99,8 @@ FIELDS = [
     Field(AUT_DATE, "date", nullable=False),
     Field(DOC_DATE, "date"),
     Field("DPC_DERN", "text"),
-    Field(TOTAL, "int", nullable=False),
-    *[Field(col, "int") for col in AUTORISES.values() if col != TOTAL],
+    Field(TOTAL, "int", nullable=False, bounds=DWELLINGS),
+    *[Field(col, "int", bounds=DWELLINGS) for col in AUTORISES.values() if col != TOTAL],
 ]
 
 
