@@ -5,14 +5,20 @@ once the scan has failed (see observatoire.sources.dvf)."""
 from __future__ import annotations
 
 import csv
-import gzip
 import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
-from observatoire.sources.base import Problem, SourceError
+from observatoire.sources.base import (
+    GZIP_ERRORS,
+    Problem,
+    SourceError,
+    csv_problem,
+    gzip_problem,
+    open_bytes,
+)
 from observatoire.sources.schema import PRICE, SURFACE
 
 COLUMNS = (
@@ -66,32 +72,29 @@ _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # --------------------------------------------------------------------------- header
 
 
-def _open(path: Path) -> BinaryIO:
-    if path.suffix == ".gz":
-        return cast(BinaryIO, gzip.open(path, "rb"))
-    return path.open("rb")
-
-
 def read_header(path: Path) -> list[str]:
     """Check the header line cheaply before the scan (empty file, encoding, separator,
     required columns), so that these common mistakes get a precise message."""
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
     try:
-        with _open(path) as fh:
+        with open_bytes(path) as fh:
             first = fh.readline()
             data = fh.readline()
             while data and not data.strip():
                 data = fh.readline()
-    except (OSError, EOFError) as exc:
-        raise SourceError([Problem(path.name, f"archive gzip illisible ({exc}).")]) from None
+    except GZIP_ERRORS:
+        raise SourceError([gzip_problem(path.name)]) from None
     if not first.strip() and not data:
         raise SourceError([Problem(path.name, "le fichier est vide.")])
     try:
         text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         raise SourceError([_encoding_problem(path.name, 1, first, exc)]) from None
-    header = next(csv.reader([text]))
+    try:
+        header = next(csv.reader([text]))
+    except csv.Error as exc:
+        raise SourceError([csv_problem(path.name, 1, exc)]) from None
     if len(header) == 1 and ("|" in text or ";" in text):
         raise SourceError(
             [
@@ -138,13 +141,19 @@ def locate_problems(path: Path, header: list[str], limit: int) -> list[Problem]:
     index = {name: header.index(name) for name in CHECKS}
     nature, local = header.index("nature_mutation"), header.index("code_type_local")
     try:
-        with _open(path) as fh:
+        with open_bytes(path) as fh:
             reader = csv.reader(_decoded_lines(fh, path.name, problems))
             next(reader, None)
             start = reader.line_num + 1
-            for record in reader:
-                if len(problems) >= limit:
+            while len(problems) < limit:
+                try:
+                    record = next(reader)
+                except StopIteration:
                     break
+                except csv.Error as exc:
+                    problems.append(csv_problem(path.name, start, exc))
+                    start = reader.line_num + 1
+                    continue
                 if len(record) != len(header) and any(field.strip() for field in record):
                     problems.append(
                         Problem(
@@ -162,8 +171,8 @@ def locate_problems(path: Path, header: list[str], limit: int) -> list[Problem]:
                         if _bad_value(column, record[i])
                     )
                 start = reader.line_num + 1
-    except (OSError, EOFError) as exc:
-        problems.append(Problem(path.name, f"archive gzip illisible ({exc})."))
+    except GZIP_ERRORS:
+        problems.append(gzip_problem(path.name))
     return problems[:limit]
 
 

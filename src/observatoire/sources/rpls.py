@@ -56,7 +56,6 @@ Sources: the data survey SOURCES.md §10-11 (RPLS); SDES, "Résultats RPLS au 1e
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +72,7 @@ from observatoire.sources.base import (
     SourceInfo,
     check_unique,
     detect_layout,
+    first_line,
     melt_values,
     parse,
     read_rows,
@@ -135,12 +135,7 @@ _NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def _separator(path: Path) -> str:
     """Separator "," as published, or ";" for a CSV saved by a French spreadsheet (then
     with decimal commas, which parse() handles): the header line tells."""
-    try:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as fh:
-            head = fh.readline(1 << 16)
-    except (OSError, EOFError):
-        return ","  # read_rows reports the unreadable file
+    head = first_line(path)  # b"" if unreadable: read_rows reports it
     if b"\x00" in head:
         # UTF-16 ("Unicode text" of Excel) or a binary file: cp1252 would decode it as junk.
         raise SourceError(
