@@ -116,7 +116,8 @@ def _text_kind(content: bytes) -> str | None:
             content.decode("cp1252")
         except UnicodeDecodeError:
             return None
-    if MARKUP.search(content[:4096]):
+    # The whole file: a browser sniffing a text file may render markup found anywhere.
+    if MARKUP.search(content):
         return "html"
     return "text"
 

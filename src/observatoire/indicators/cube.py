@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from observatoire import sources
+from observatoire.errors import UserError
 from observatoire.indicators import audit, secrecy
 from observatoire.indicators.aggregate import evaluate
 from observatoire.indicators.catalog import Indicator, Recipe, catalog
@@ -130,6 +131,21 @@ def outside_of(indicator: Indicator) -> tuple[str, ...]:
     return tuple(sorted({d for r in indicator.recipes for d in r.outside}))
 
 
+def refuse_non_finite(cube: pl.DataFrame) -> None:
+    """Last guard: a NaN or an infinity (a slice stored before the readers refused them)
+    would be shown as "nan €/m²" and break the JSON of the API and the map."""
+    value = pl.col("value").cast(pl.Float64, strict=False)
+    bad = cube.filter(value.is_not_null() & ~value.is_finite())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise UserError(
+            f"cube non construit : {bad.height} valeur(s) non finie(s) (NaN ou infini), dont "
+            f"{row['indicator']} de {row['level']}:{row['code']} en {row['year']} (source "
+            f"{row['source']}, millésime {row['millesime']}). Réimportez ce fichier : le cube "
+            "en place est conservé."
+        )
+
+
 def referential_for(settings: Settings) -> Referential:
     """The national referential plus the groupings declared in this data dir."""
     path = settings.groupings_path
@@ -179,6 +195,7 @@ def build(
             if frames
             else pl.DataFrame(schema={c: pl.Utf8 for c in CUBE_COLUMNS})
         )
+        refuse_non_finite(cube)
         for i in range(len(imports)):
             con.execute(f"DETACH w{i}")
         con.register("_cube", cube)

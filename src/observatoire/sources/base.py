@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import zlib
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import pandera.polars as pa
 import polars as pl
@@ -32,6 +34,7 @@ from observatoire.sources.schema import (
 )
 
 __all__ = [
+    "GZIP_ERRORS",
     "LINE",
     "OBSERVATION_COLUMNS",
     "Batch",
@@ -42,11 +45,15 @@ __all__ = [
     "SourceInfo",
     "check_columns",
     "check_unique",
+    "csv_problem",
     "decode",
     "detect_layout",
+    "first_line",
+    "gzip_problem",
     "header_of",
     "melt_values",
     "observations",
+    "open_bytes",
     "parse",
     "read_rows",
     "require_millesime",
@@ -54,6 +61,46 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------- reading
+
+# A corrupt gzip member raises zlib.error (not an OSError) from the deflate stream.
+GZIP_ERRORS = (OSError, EOFError, zlib.error)
+_SEPARATORS = {
+    ",": "une virgule",
+    ";": "un point-virgule",
+    "\t": "une tabulation",
+    "|": "une barre verticale",
+}
+
+
+def gzip_problem(file: str) -> Problem:
+    return Problem(file, "archive gzip illisible (fichier corrompu ou tronqué).")
+
+
+def csv_problem(file: str, line: int, exc: csv.Error) -> Problem:
+    """A record the csv module cannot split, located where it starts."""
+    if "field limit" in str(exc):
+        limit = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+        why = f"champ de plus de {limit} caractères (guillemet jamais refermé ?)."
+    else:
+        why = "ligne illisible : guillemet ou fin de ligne isolée au milieu d'un champ."
+    return Problem(file, why, line=line)
+
+
+def open_bytes(path: Path) -> BinaryIO:
+    """The file's bytes, decompressed on the fly when it is gzipped (.gz)."""
+    if path.suffix == ".gz":
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def first_line(path: Path) -> bytes:
+    """The first line (at most 64 KiB), b"" when the file cannot be read: the reader
+    then reports it with its location."""
+    try:
+        with open_bytes(path) as fh:
+            return fh.readline(1 << 16)
+    except GZIP_ERRORS:
+        return b""
 
 
 def decode(path: Path, encodings: Sequence[str] = ("utf-8",)) -> str:
@@ -63,8 +110,8 @@ def decode(path: Path, encodings: Sequence[str] = ("utf-8",)) -> str:
         # The demo ships producer files gzipped, byte for byte otherwise.
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise SourceError([Problem(path.name, f"archive gzip illisible ({exc}).")]) from None
+        except GZIP_ERRORS:
+            raise SourceError([gzip_problem(path.name)]) from None
     if not data.strip():
         raise SourceError([Problem(path.name, "le fichier est vide.")])
     errors: list[Problem] = []
@@ -110,11 +157,20 @@ def read_rows(
     lines: list[int] = []
     problems: list[Problem] = []
     start = 1
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(csv_problem(path.name, start, exc))
+            start = reader.line_num + 1
+            continue
         if header is None:
             if reader.line_num >= header_line:
                 header = [h.strip() for h in record]
                 kept = [i for i, h in enumerate(header) if keep is None or h in keep]
+                _check_separator(header, sep, path.name, reader.line_num)
             start = reader.line_num + 1
             continue
         if not record or (len(record) == 1 and not record[0].strip()):
@@ -149,10 +205,29 @@ def read_rows(
         )
     names = [header[i] for i in kept]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    frame = pl.DataFrame(
-        {h: pl.Series(h, col, dtype=pl.Utf8) for h, col in zip(names, columns, strict=True)}
+    # _line in the same constructor: a frame of no kept column still has one row per record.
+    return pl.DataFrame(
+        [
+            *(pl.Series(h, col, dtype=pl.Utf8) for h, col in zip(names, columns, strict=True)),
+            pl.Series(LINE, lines, dtype=pl.Int64),
+        ]
     )
-    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _check_separator(header: list[str], sep: str, file: str, line: int) -> None:
+    """A header of one column holding another separator: the file is not split by `sep`."""
+    found = [name for s, name in _SEPARATORS.items() if s != sep and s in header[0]]
+    if len(header) == 1 and found:
+        raise SourceError(
+            [
+                Problem(
+                    file,
+                    f"séparateur inattendu : les colonnes doivent être séparées par "
+                    f"« {sep} », l'en-tête contient {found[0]}.",
+                    line=line,
+                )
+            ]
+        )
 
 
 def header_of(frame: pl.DataFrame) -> list[str]:
@@ -199,6 +274,13 @@ def parse(frame: pl.DataFrame, fields: Sequence[Field], file: str) -> pl.DataFra
         )
         typed = _convert(usable, f)
         bad = usable.is_not_null() & typed.is_null()
+        if f.kind in ("int", "float"):
+            # NaN sorts above every number in polars: it is never within the limit.
+            outside = typed.is_not_null() & ~(typed.cast(pl.Float64).abs() <= f.bounds.limit)
+            for line, value in zip(frame[LINE].filter(outside), raw.filter(outside), strict=True):
+                problems.append(
+                    Problem(file, f"{f.bounds.describe()} attendu.", line, f.name, value)
+                )
         if not f.nullable:
             empty = usable.is_null() & ~is_secret
             for line, value in zip(frame[LINE].filter(empty), raw.filter(empty), strict=True):
@@ -241,7 +323,6 @@ def _convert(s: pl.Series, f: Field) -> pl.Series:
         expr = pl.when(as_float == as_float.round(0)).then(as_float.cast(pl.Int64, strict=False))
     elif f.kind == "float":
         expr = _clean_number(v).cast(pl.Float64, strict=False)
-        expr = pl.when(expr.is_finite()).then(expr)
     elif f.kind == "date":
         expr = v.str.to_date("%Y-%m-%d", strict=False)
     elif f.kind == "bool":

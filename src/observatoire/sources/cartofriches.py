@@ -52,6 +52,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.sources.schema import SURFACE
 from observatoire.status import Status
 
 MISSING = ("", "NA", "NaN", "N/A")
@@ -75,7 +76,7 @@ FIELDS = [
     Field("site_statut", "text", missing=MISSING),
     Field("comm_insee", "commune", nullable=False, missing=MISSING),
     Field("comm_nom", "text", missing=MISSING),
-    Field("unite_fonciere_surface", "float", missing=MISSING),
+    Field("unite_fonciere_surface", "float", missing=MISSING, bounds=SURFACE),
     Field("site_actu_date", "text", missing=MISSING),
     Field("source_nom", "text", missing=MISSING),
     Field("geompoint", "text", missing=MISSING),

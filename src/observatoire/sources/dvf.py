@@ -21,7 +21,7 @@ aggregates it). Rules, the usual Etalab / Cerema practice for price statistics:
 - one mutation spans several rows (one per disposition x parcelle x local) and repeats
   `valeur_fonciere` on each: rows are grouped on `id_mutation`, the price is counted once;
 - prix_m2 = valeur_fonciere / surface_reelle_bati of the dwelling (surface habitable of
-  the cadastre, not Carrez); sales with a null or zero price or surface are dropped.
+  the cadastre, not Carrez); sales with a null or zero price, or a surface under 1 m², are dropped.
 
 Commune: `code_commune` is the code in force when Etalab built the file (the COG of the
 file's year); `ancien_code_commune` (the pre-merger commune on which the parcel is still
@@ -190,7 +190,9 @@ GROUP BY id_mutation
 """
 
 _SALE = "n_dwellings = 1 AND n_commercial = 0"
-_PRICED = "coalesce(valeur_fonciere > 0 AND surface_reelle_bati > 0, false)"
+# surface_reelle_bati is a whole number of m² (DGFiP): below 1 m² the price per m² means
+# nothing, and a surface of 1e-300 would make it infinite.
+_PRICED = "coalesce(valeur_fonciere > 0 AND surface_reelle_bati >= 1, false)"
 
 _VENTES_SQL = f"""
 SELECT id_mutation,

@@ -61,6 +61,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.sources.schema import DWELLINGS, PRICE, PRICE_M2, SURFACE
 
 VARIABLES = {
     "NB_MUTATIONS": "Ventes de logements (maisons et appartements)",
@@ -94,6 +95,11 @@ _YEAR = {"index_r": "Annee", "arrondi": "annee"}
 _GEO_VINTAGE_INDEX_R = 2022
 _CODE = "INSEE_COM"
 _COUNTS = ("NB_MUTATIONS", "NB_MAISONS", "NB_APPARTS")
+_BOUNDS = dict.fromkeys(_COUNTS, DWELLINGS) | {
+    "PRIX_MOYEN": PRICE,
+    "PRIX_M2_MOYEN": PRICE_M2,
+    "SURFACE_MOYENNE": SURFACE,
+}
 # City code -> prefix of its arrondissements municipaux.
 _PLM = {"75056": "751", "13055": "132", "69123": "6938"}
 ABSENT_NOTE = (
@@ -113,7 +119,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     fields = [
         Field(_CODE, "commune"),
         Field(year_column, "int", nullable=False),
-        *(Field(c, "int" if v in _COUNTS else "float") for c, v in columns.items()),
+        *(
+            Field(c, "int" if v in _COUNTS else "float", bounds=_BOUNDS[v])
+            for c, v in columns.items()
+        ),
     ]
     typed = parse(raw, fields, path.name)
     # The producer's "sales without a commune" row: INSEE_COM = NA.

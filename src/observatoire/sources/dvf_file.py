@@ -5,14 +5,21 @@ once the scan has failed (see observatoire.sources.dvf)."""
 from __future__ import annotations
 
 import csv
-import gzip
 import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
-from observatoire.sources.base import Problem, SourceError
+from observatoire.sources.base import (
+    GZIP_ERRORS,
+    Problem,
+    SourceError,
+    csv_problem,
+    gzip_problem,
+    open_bytes,
+)
+from observatoire.sources.schema import PRICE, SURFACE
 
 COLUMNS = (
     "id_mutation", "date_mutation", "numero_disposition", "nature_mutation", "valeur_fonciere",
@@ -42,12 +49,12 @@ CHECKS = {
         "date AAAA-MM-JJ obligatoire",
     ),
     "valeur_fonciere": (
-        "valeur_fonciere IS NOT NULL AND TRY_CAST(valeur_fonciere AS DOUBLE) IS NULL",
-        "nombre (point décimal) attendu",
+        f"valeur_fonciere IS NOT NULL AND {PRICE.sql('valeur_fonciere')}",
+        f"{PRICE.describe()} attendu (point décimal)",
     ),
     "surface_reelle_bati": (
-        "surface_reelle_bati IS NOT NULL AND TRY_CAST(surface_reelle_bati AS DOUBLE) IS NULL",
-        "nombre (point décimal) attendu",
+        f"surface_reelle_bati IS NOT NULL AND {SURFACE.sql('surface_reelle_bati')}",
+        f"{SURFACE.describe()} attendu (point décimal)",
     ),
     "code_type_local": (
         "code_type_local IS NOT NULL AND code_type_local NOT IN ('1', '2', '3', '4')",
@@ -58,16 +65,11 @@ CHECKS = {
         "code commune INSEE (5 caractères, ex. 01173 ou 2A004) obligatoire",
     ),
 }
+_BOUNDS = {"valeur_fonciere": PRICE, "surface_reelle_bati": SURFACE}
 _COMMUNE = re.compile(r"\d{5}|2[AB]\d{3}")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 # --------------------------------------------------------------------------- header
-
-
-def _open(path: Path) -> BinaryIO:
-    if path.suffix == ".gz":
-        return cast(BinaryIO, gzip.open(path, "rb"))
-    return path.open("rb")
 
 
 def read_header(path: Path) -> list[str]:
@@ -76,20 +78,23 @@ def read_header(path: Path) -> list[str]:
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
     try:
-        with _open(path) as fh:
+        with open_bytes(path) as fh:
             first = fh.readline()
             data = fh.readline()
             while data and not data.strip():
                 data = fh.readline()
-    except (OSError, EOFError) as exc:
-        raise SourceError([Problem(path.name, f"archive gzip illisible ({exc}).")]) from None
+    except GZIP_ERRORS:
+        raise SourceError([gzip_problem(path.name)]) from None
     if not first.strip() and not data:
         raise SourceError([Problem(path.name, "le fichier est vide.")])
     try:
         text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         raise SourceError([_encoding_problem(path.name, 1, first, exc)]) from None
-    header = next(csv.reader([text]))
+    try:
+        header = next(csv.reader([text]))
+    except csv.Error as exc:
+        raise SourceError([csv_problem(path.name, 1, exc)]) from None
     if len(header) == 1 and ("|" in text or ";" in text):
         raise SourceError(
             [
@@ -136,13 +141,19 @@ def locate_problems(path: Path, header: list[str], limit: int) -> list[Problem]:
     index = {name: header.index(name) for name in CHECKS}
     nature, local = header.index("nature_mutation"), header.index("code_type_local")
     try:
-        with _open(path) as fh:
+        with open_bytes(path) as fh:
             reader = csv.reader(_decoded_lines(fh, path.name, problems))
             next(reader, None)
             start = reader.line_num + 1
-            for record in reader:
-                if len(problems) >= limit:
+            while len(problems) < limit:
+                try:
+                    record = next(reader)
+                except StopIteration:
                     break
+                except csv.Error as exc:
+                    problems.append(csv_problem(path.name, start, exc))
+                    start = reader.line_num + 1
+                    continue
                 if len(record) != len(header) and any(field.strip() for field in record):
                     problems.append(
                         Problem(
@@ -160,8 +171,8 @@ def locate_problems(path: Path, header: list[str], limit: int) -> list[Problem]:
                         if _bad_value(column, record[i])
                     )
                 start = reader.line_num + 1
-    except (OSError, EOFError) as exc:
-        problems.append(Problem(path.name, f"archive gzip illisible ({exc})."))
+    except GZIP_ERRORS:
+        problems.append(gzip_problem(path.name))
     return problems[:limit]
 
 
@@ -190,13 +201,7 @@ def _bad_value(column: str, value: str) -> bool:
             return True
         return False
     if column in ("valeur_fonciere", "surface_reelle_bati"):
-        if empty:
-            return False
-        try:
-            float(value)
-        except ValueError:
-            return True
-        return False
+        return not empty and _BOUNDS[column].refuses(value)
     if column == "code_type_local":
         return not empty and value not in ("1", "2", "3", "4")
     if column == "code_commune":

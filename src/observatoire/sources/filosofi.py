@@ -70,6 +70,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.sources.schema import ANY_NUMBER, INCOME, PEOPLE
 from observatoire.territories.referential import COG_YEAR, mouvements, national
 
 GEO_VINTAGE = {
@@ -105,6 +106,8 @@ COLUMNS = {
     },
 }  # fmt: skip
 _BOUNDS = {"TP60": (0.0, 100.0), "GI": (0.0, 1.0)}
+_PLAUSIBLE = {"NBMEN": PEOPLE, "NBPERS": PEOPLE, "NBUC": PEOPLE}
+_PLAUSIBLE |= dict.fromkeys(("MED", "D1", "D9", "Q1", "Q3"), INCOME)
 
 _SUFFIX = re.compile(r"^(?:MED|Q2)(\d{2})$")
 _LEVEL_NAMES = {
@@ -306,7 +309,10 @@ def read(
         (("s",), ("nd", "", "NA")) if layout == "chiffres_cles" else (("",), ("nd", "NA"))
     )
     fields = [Field("CODGEO", "text", nullable=False)]
-    fields += [Field(col, "float", secret=secret, missing=missing) for col in columns]
+    fields += [
+        Field(col, "float", secret=secret, missing=missing, bounds=_PLAUSIBLE.get(var, ANY_NUMBER))
+        for col, var in columns.items()
+    ]
     typed = parse(raw, fields, path.name)
     lvl = _level(path, raw, level)
     typed = _codes(typed, lvl, path.name)

@@ -30,6 +30,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.sources.schema import DWELLINGS, PEOPLE
 
 # Variables kept, by their official name without the year prefix (P21_LOGVAC -> LOGVAC).
 VARIABLES = {
@@ -88,7 +89,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     required_latest = [f"P{latest % 100:02d}_{v}" for v in ("LOG", "RP", "LOGVAC")]
     fields = [Field("CODGEO", "commune", nullable=False)]
     present = {col for cols in years.values() for col in cols}
-    fields += [Field(col, "float") for col in sorted(present | set(required_latest))]
+    fields += [
+        Field(col, "float", bounds=PEOPLE if col.endswith("_MEN") else DWELLINGS)
+        for col in sorted(present | set(required_latest))
+    ]
     typed = parse(raw, fields, path.name)
     check_unique(typed, ["CODGEO"], path.name)
     schema = pa.DataFrameSchema(

@@ -55,6 +55,7 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
+from observatoire.sources.schema import DWELLINGS
 from observatoire.status import Status
 
 VARIABLES = {
@@ -171,7 +172,7 @@ def _read_derived(raw: pl.DataFrame, file: str, millesime: int | None) -> Batch:
     # Secret communes are either absent or left empty: an empty cell is a secret, not a gap.
     fields = [
         Field("comm_insee", "commune", nullable=False),
-        Field(n, "int", secret=("", *SECRET), missing=("NA",)),
+        Field(n, "int", secret=("", *SECRET), missing=("NA",), bounds=DWELLINGS),
         Field(p, "float", secret=("", *SECRET), missing=("NA",)),
     ]
     typed = parse(raw, fields, file)
@@ -250,7 +251,7 @@ def _read_opendata(raw: pl.DataFrame, file: str, millesime: int | None) -> Batch
         )
     value_columns = sorted(c for cols in by_millesime.values() for c in cols)
     fields = [Field(code, "commune", nullable=False)]
-    fields += [Field(c, "int", secret=SECRET) for c in value_columns]
+    fields += [Field(c, "int", secret=SECRET, bounds=DWELLINGS) for c in value_columns]
     typed = parse(raw, fields, file)
     check_unique(typed, [code], file)
     schema = pa.DataFrameSchema(

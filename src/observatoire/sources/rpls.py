@@ -56,7 +56,6 @@ Sources: the data survey SOURCES.md §10-11 (RPLS); SDES, "Résultats RPLS au 1e
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +72,7 @@ from observatoire.sources.base import (
     SourceInfo,
     check_unique,
     detect_layout,
+    first_line,
     melt_values,
     parse,
     read_rows,
@@ -81,6 +81,7 @@ from observatoire.sources.base import (
 )
 from observatoire.sources.rpls_codes import city_of, drop_double_arrondissements
 from observatoire.sources.rpls_dreal import read_agrege, read_detail, read_indicateurs
+from observatoire.sources.schema import DWELLINGS
 
 VARIABLES = {
     "NB_LS": "Logements locatifs sociaux au 1er janvier (logements)",
@@ -134,12 +135,7 @@ _NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def _separator(path: Path) -> str:
     """Separator "," as published, or ";" for a CSV saved by a French spreadsheet (then
     with decimal commas, which parse() handles): the header line tells."""
-    try:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as fh:
-            head = fh.readline(1 << 16)
-    except (OSError, EOFError):
-        return ","  # read_rows reports the unreadable file
+    head = first_line(path)  # b"" if unreadable: read_rows reports it
     if b"\x00" in head:
         # UTF-16 ("Unicode text" of Excel) or a binary file: cp1252 would decode it as junk.
         raise SourceError(
@@ -183,10 +179,15 @@ def _read_sdes(raw: pl.DataFrame, file: str, year: int) -> Batch:
             [Problem(file, "colonne d'occupation absente de l'en-tête (les six vont ensemble).",
                      line=1, column=c) for c in _OCCUPATION if c not in occupation]
         )  # fmt: skip
-    fields = [Field("DEPCOM_ARM", "commune", nullable=False), Field("nb_ls", "int", nullable=False)]
+    fields = [
+        Field("DEPCOM_ARM", "commune", nullable=False),
+        Field("nb_ls", "int", nullable=False, bounds=DWELLINGS),
+    ]
     fields += [Field(c, "float") for c in rates]
     # Occupancy counts of the small communes are left EMPTY by the SDES: secret, not 0.
-    fields += [Field(c, "int", secret=("",), missing=("NA", "nd")) for c in occupation]
+    fields += [
+        Field(c, "int", secret=("",), missing=("NA", "nd"), bounds=DWELLINGS) for c in occupation
+    ]
     typed = parse(raw, fields, file)
     checks = {
         c: pa.Column(int, pa.Check.ge(0), nullable=c != "nb_ls") for c in ["nb_ls", *occupation]

@@ -34,6 +34,7 @@ from observatoire.sources.rpls_codes import (
     drop_double_arrondissements,
     zone_codes,
 )
+from observatoire.sources.schema import DWELLINGS
 from observatoire.status import Status
 
 RATES = ("TX_VAC", "TX_MOB")  # in %, bounded by 100
@@ -239,7 +240,7 @@ def _france(typed: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 def read_detail(raw: pl.DataFrame, file: str, year: int) -> Batch:
     fields = [Field("DEPCOM", "commune", nullable=False), Field("construct", "int")]
     fields += [Field(name, nullable=False) for name in _DETAIL_VALUES]
-    fields += [Field("n", "int", nullable=False)]
+    fields += [Field("n", "int", nullable=False, bounds=DWELLINGS)]
     typed = parse(raw, fields, file)
     problems = []
     for column, allowed in _DETAIL_VALUES.items():

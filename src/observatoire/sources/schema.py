@@ -44,6 +44,50 @@ Kind = Literal["commune", "code", "text", "int", "float", "date", "bool"]
 
 
 @dataclass(frozen=True)
+class Magnitude:
+    """The largest plausible size of a number: beyond it (NaN and infinities always are)
+    the value is an export or typing accident ("1e300" dwellings, a 40-digit price),
+    refused with its line before it reaches a sum. Signs and ranges are the pandera
+    schemas' job, so that they are reported with the other failed checks."""
+
+    limit: float
+    unit: str = ""
+
+    def contains(self, value: float) -> bool:
+        return abs(value) <= self.limit  # False for NaN
+
+    def sql(self, column: str) -> str:
+        """SQL condition true when the raw text `column` is not a number within the limit
+        (DuckDB orders NaN above every number)."""
+        return f"NOT coalesce(abs(TRY_CAST({column} AS DOUBLE)) <= {self.limit!r}, false)"
+
+    def refuses(self, text: str) -> bool:
+        """The Python twin of `sql`."""
+        try:
+            return not self.contains(float(text))
+        except ValueError:
+            return True
+
+    def describe(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        limit = f"{self.limit:,.0f}".replace(",", "\u202f")
+        return f"nombre fini d'au plus {limit}{unit} (en valeur absolue)"
+
+
+# Far above any real value, so that only accidents are refused: France has 37.8 million
+# dwellings and 68 million inhabitants (INSEE RP 2021); the dearest DVF mutations are
+# about 2 billion euros.
+DWELLINGS = Magnitude(50_000_000, "logements")
+PEOPLE = Magnitude(100_000_000, "personnes, ménages ou unités de consommation")
+INCOME = Magnitude(10_000_000, "€")
+PRICE = Magnitude(10_000_000_000, "€")
+PRICE_M2 = Magnitude(1_000_000, "€/m²")
+SURFACE = Magnitude(1_000_000_000, "m²")
+ANY_NUMBER = Magnitude(1e12)
+"""Every int or float Field without its own bounds: finite, and no 40-digit number."""
+
+
+@dataclass(frozen=True)
 class Field:
     """An official column. `kind` drives the cleaning of producer quirks:
 
@@ -52,6 +96,7 @@ class Field:
     - int / float: decimal comma, space or non-breaking-space thousands separators.
     - `missing` markers become null with status missing; `secret` markers become null
       with status secret (a `<name>__secret` boolean column is added).
+    - int / float values beyond `bounds` (NaN and infinities always are) are refused.
     """
 
     name: str
@@ -61,6 +106,7 @@ class Field:
     secret: tuple[str, ...] = ()
     missing: tuple[str, ...] = ("", "NA", "N/A")
     label: str = ""
+    bounds: Magnitude = ANY_NUMBER
 
 
 @dataclass
@@ -93,6 +139,10 @@ def observations(rows: pl.DataFrame) -> pl.DataFrame:
     bad = frame.filter(~pl.col("status").is_in(list(OBSERVED)))
     if bad.height:
         raise ValueError(f"statut inconnu : {bad['status'][0]}")
+    # Readers refuse non-finite inputs (Field.bounds); one here is a reader's own bug.
+    infinite = frame.filter(pl.col("value").is_not_null() & ~pl.col("value").is_finite())
+    if infinite.height:
+        raise ValueError(f"valeur non finie : {infinite.row(0)}")
     return frame
 
 

@@ -39,7 +39,6 @@ are taken as on the COG of the year before the edition (assumption: not document
 
 from __future__ import annotations
 
-import gzip
 import re
 from pathlib import Path
 
@@ -53,11 +52,13 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    first_line,
     observations,
     parse,
     read_rows,
     validate,
 )
+from observatoire.sources.schema import DWELLINGS
 from observatoire.status import Status
 
 AUTORISES = {
@@ -98,20 +99,14 @@ FIELDS = [
     Field(AUT_DATE, "date", nullable=False),
     Field(DOC_DATE, "date"),
     Field("DPC_DERN", "text"),
-    Field(TOTAL, "int", nullable=False),
-    *[Field(col, "int") for col in AUTORISES.values() if col != TOTAL],
+    Field(TOTAL, "int", nullable=False, bounds=DWELLINGS),
+    *[Field(col, "int", bounds=DWELLINGS) for col in AUTORISES.values() if col != TOTAL],
 ]
 
 
 def _header_line(path: Path) -> int:
     """2 for the producer's file (labels, then codes); 1 if the codes come first."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rb") as fh:
-            first = fh.readline(1 << 16)
-    except (OSError, EOFError):
-        return 2  # read_rows reports the unreadable file
-    return 1 if TOTAL.encode() in first else 2
+    return 1 if TOTAL.encode() in first_line(path) else 2
 
 
 def _edition(path: Path, typed: pl.DataFrame) -> int | None:
