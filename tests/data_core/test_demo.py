@@ -110,3 +110,13 @@ def test_france_dvf_total_leaves_out_alsace_moselle_and_says_so(demo: tuple[Cube
     assert "Moselle" in (sales.note or "") and "Haut-Rhin" in (sales.note or "")
     grand_est = cube.value("dvf_ventes_logements", Territory.parse("REG:44"), 2023)
     assert grand_est.status == "unavailable"
+
+
+def test_commune_nouvelle_is_a_sum_only_of_all_its_former_communes(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # LOVAC 2021 (COG 2021): Hesdin-la-Forêt 62447 = Hesdin, Huby-Saint-Leu, Marconne and
+    # Sainte-Austreberthe, absent from the file (= secret): 3 of 4 parts gave 8.13 %.
+    # Pern-Lhospitalet 46172 = Pern 46217 (present) + Lhospitalet (absent): 4.7 % was Pern's.
+    for commune in ("COM:62447", "COM:46172"):
+        rate = cube.value("vacance_longue_duree_part", Territory.parse(commune), 2021)
+        assert rate.value is None and rate.status == "secret", commune

@@ -52,7 +52,7 @@ def summed(
         com = communes
     else:
         raw = raw_commune_component(con, comp)
-        com = harmonise(raw, additive=True)
+        com = harmonise(raw, additive=True, absent=absent)
     supra = supra_component(con, comp) if use_published else pl.DataFrame()
     _register(con, "_com", com)
     years = set(com["year"].to_list()) | (set(supra["year"].to_list()) if supra.height else set())
@@ -293,7 +293,7 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
         con,
         recipe.value,
         recipe.absent,
-        communes=harmonise(prod, additive=True),
+        communes=harmonise(prod, additive=True, absent=recipe.absent),
         use_published=False,
         outside=recipe.outside,
     )
@@ -301,7 +301,7 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
         con,
         recipe.weight,
         recipe.absent,
-        communes=harmonise(w, additive=True),
+        communes=harmonise(w, additive=True, absent=recipe.absent),
         use_published=False,
         outside=recipe.outside,
     )

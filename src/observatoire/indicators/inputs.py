@@ -164,15 +164,18 @@ def raw_commune_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl
     ).pl()
 
 
-def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
+def harmonise(raw: pl.DataFrame, *, additive: bool, absent: str = "zero") -> pl.DataFrame:
     """Older-COG commune codes -> COG 2026 (merged communes add up, split ones are
-    apportioned by population and marked estimated; see territories.vintages)."""
+    apportioned by population and marked estimated; see territories.vintages). `absent`:
+    what a commune missing from the file means; unless "zero", a commune nouvelle missing
+    one of its former communes is not a sum (it gets that status)."""
     parts = []
     for (gv,), group in raw.group_by("geo_vintage"):
         done = vintages.harmonise(
             group.drop("geo_vintage"),
             int(gv),
             additive=additive,
+            absent=None if absent == "zero" else absent,
         )
         parts.append(done)
     if not parts:
