@@ -120,3 +120,22 @@ def test_commune_nouvelle_is_a_sum_only_of_all_its_former_communes(demo: tuple[C
     for commune in ("COM:62447", "COM:46172"):
         rate = cube.value("vacance_longue_duree_part", Territory.parse(commune), 2021)
         assert rate.value is None and rate.status == "secret", commune
+
+
+def test_dreal_epci_figures_of_another_perimeter_are_not_attached(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # 14659 moved from the CC Cingal-Suisse Normande to the CC Val ès Dunes after the
+    # DREAL's 2019 geography: its 1,143 (2018) and 642 dwellings, and its 6,794.55 résidences
+    # principales, describe other perimeters than today's.
+    for epci in ("EPCI:200065589", "EPCI:200066710"):
+        before = cube.value("lls_nombre", Territory.parse(epci), 2018)
+        assert before.value is None and before.status == "unavailable", epci
+        assert "périmètre" in (before.note or ""), epci
+    # 2019 is summed from the communes, on today's perimeter...
+    assert v(cube, "lls_nombre", "EPCI:200065589", 2019) == 1187
+    # ...so the rate cannot divide it by the DREAL's résidences principales of 2019 (17.47).
+    rate = cube.value("taux_lls", Territory.parse("EPCI:200065589"), 2019)
+    assert rate.value is None and rate.status == "unavailable"
+    assert "périmètre" in (rate.note or "")
+    # Unchanged since 2019, Lens-Liévin keeps the DREAL's figures.
+    assert v(cube, "lls_nombre", "EPCI:246200364", 2018) == 48286

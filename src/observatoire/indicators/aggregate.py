@@ -115,7 +115,7 @@ def summed(
             pl.when(use_pub).then(pl.col("value_pub")).otherwise(pl.col("value")).alias("value"),
             pl.when(use_pub).then(pl.col("status_pub")).otherwise(pl.col("status")).alias("status"),
             pl.when(use_pub)
-            .then(pl.lit("valeur publiée par le producteur"))
+            .then(pl.coalesce("note_pub", pl.lit("valeur publiée par le producteur")))
             .otherwise(pl.col("note"))
             .alias("note"),
             pl.when(use_pub)
@@ -190,11 +190,14 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
             "status",
             "millesime",
             "geo_vintage",
+            pl.lit(None, dtype=pl.Utf8).alias("note"),
         )
     ]
     if supra.height:
         rows.append(
-            supra.select("level", "code", "year", "value", "status", "millesime", "geo_vintage")
+            supra.select(
+                "level", "code", "year", "value", "status", "millesime", "geo_vintage", "note"
+            )
         )
     pub = pl.concat(rows, how="diagonal_relaxed")
     if not pub.height:
@@ -208,8 +211,8 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
                coalesce(p.status, CASE WHEN g.level = 'COM' THEN 'missing' ELSE 'unavailable' END)
                    AS status,
                CASE WHEN p.status IS NULL AND g.level <> 'COM'
-                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)' END
-                   AS note,
+                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)'
+                    ELSE p.note END AS note,
                p.millesime, p.geo_vintage
         FROM grid g LEFT JOIN _pub p USING (level, code, year)
         """
@@ -265,6 +268,9 @@ def ratio(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.D
             schema={"year": pl.Int32, "den_year": pl.Int32},
         ).drop_nulls()
         den = pairs.join(den.rename({"year": "den_year"}), on="den_year").drop("den_year")
+        # No denominator year yet (RPLS 2019 before RP 2021): the recipe does not apply, so
+        # the next recipe's row (and its note) is shown, not a bare "missing".
+        num = num.filter(pl.col("year").is_in(pairs["year"].to_list()))
     return _combine(num, den, factor, "dénominateur")
 
 
