@@ -110,3 +110,32 @@ def test_france_dvf_total_leaves_out_alsace_moselle_and_says_so(demo: tuple[Cube
     assert "Moselle" in (sales.note or "") and "Haut-Rhin" in (sales.note or "")
     grand_est = cube.value("dvf_ventes_logements", Territory.parse("REG:44"), 2023)
     assert grand_est.status == "unavailable"
+
+
+def test_commune_nouvelle_is_a_sum_only_of_all_its_former_communes(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # LOVAC 2021 (COG 2021): Hesdin-la-Forêt 62447 = Hesdin, Huby-Saint-Leu, Marconne and
+    # Sainte-Austreberthe, absent from the file (= secret): 3 of 4 parts gave 8.13 %.
+    # Pern-Lhospitalet 46172 = Pern 46217 (present) + Lhospitalet (absent): 4.7 % was Pern's.
+    for commune in ("COM:62447", "COM:46172"):
+        rate = cube.value("vacance_longue_duree_part", Territory.parse(commune), 2021)
+        assert rate.value is None and rate.status == "secret", commune
+
+
+def test_dreal_epci_figures_of_another_perimeter_are_not_attached(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # 14659 moved from the CC Cingal-Suisse Normande to the CC Val ès Dunes after the
+    # DREAL's 2019 geography: its 1,143 (2018) and 642 dwellings, and its 6,794.55 résidences
+    # principales, describe other perimeters than today's.
+    for epci in ("EPCI:200065589", "EPCI:200066710"):
+        before = cube.value("lls_nombre", Territory.parse(epci), 2018)
+        assert before.value is None and before.status == "unavailable", epci
+        assert "périmètre" in (before.note or ""), epci
+    # 2019 is summed from the communes, on today's perimeter...
+    assert v(cube, "lls_nombre", "EPCI:200065589", 2019) == 1187
+    # ...so the rate cannot divide it by the DREAL's résidences principales of 2019 (17.47).
+    rate = cube.value("taux_lls", Territory.parse("EPCI:200065589"), 2019)
+    assert rate.value is None and rate.status == "unavailable"
+    assert "périmètre" in (rate.note or "")
+    # Unchanged since 2019, Lens-Liévin keeps the DREAL's figures.
+    assert v(cube, "lls_nombre", "EPCI:246200364", 2018) == 48286

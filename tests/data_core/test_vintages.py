@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from observatoire.territories import TerritoryError, vintages
+from observatoire.territories.perimeters import changed_epci, composition_year
 from observatoire.territories.referential import COG_YEAR, mouvements, national
 
 COG_2022 = "cog/communes-2022-dep14-46-53-59-62.csv"
@@ -364,3 +365,13 @@ def test_current_codes_are_left_untouched(codes: list[str], data: st.DataObject)
     for additive in (True, False):
         out = vintages.harmonise(frame, COG_YEAR, additive=additive).drop("geo_vintage")
         assert out.sort("code").equals(frame.sort("code"))
+
+
+def test_epci_perimeters_that_changed_since_a_producers_geography() -> None:
+    assert composition_year(2019) == 2020 and composition_year(2024) == 2026
+    changed = changed_epci(2020)
+    # 14659 left Cingal-Suisse Normande for Val ès Dunes (INSEE EPCI 2020 vs DGCL 2026).
+    assert {"200065589", "200066710"} <= changed
+    # Lens-Liévin: the same 36 communes in 2020 and 2026.
+    assert "246200364" not in changed
+    assert changed_epci(2026) == frozenset()

@@ -52,7 +52,7 @@ def summed(
         com = communes
     else:
         raw = raw_commune_component(con, comp)
-        com = harmonise(raw, additive=True)
+        com = harmonise(raw, additive=True, absent=absent)
     supra = supra_component(con, comp) if use_published else pl.DataFrame()
     _register(con, "_com", com)
     years = set(com["year"].to_list()) | (set(supra["year"].to_list()) if supra.height else set())
@@ -115,7 +115,7 @@ def summed(
             pl.when(use_pub).then(pl.col("value_pub")).otherwise(pl.col("value")).alias("value"),
             pl.when(use_pub).then(pl.col("status_pub")).otherwise(pl.col("status")).alias("status"),
             pl.when(use_pub)
-            .then(pl.lit("valeur publiée par le producteur"))
+            .then(pl.coalesce("note_pub", pl.lit("valeur publiée par le producteur")))
             .otherwise(pl.col("note"))
             .alias("note"),
             pl.when(use_pub)
@@ -190,11 +190,14 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
             "status",
             "millesime",
             "geo_vintage",
+            pl.lit(None, dtype=pl.Utf8).alias("note"),
         )
     ]
     if supra.height:
         rows.append(
-            supra.select("level", "code", "year", "value", "status", "millesime", "geo_vintage")
+            supra.select(
+                "level", "code", "year", "value", "status", "millesime", "geo_vintage", "note"
+            )
         )
     pub = pl.concat(rows, how="diagonal_relaxed")
     if not pub.height:
@@ -208,8 +211,8 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
                coalesce(p.status, CASE WHEN g.level = 'COM' THEN 'missing' ELSE 'unavailable' END)
                    AS status,
                CASE WHEN p.status IS NULL AND g.level <> 'COM'
-                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)' END
-                   AS note,
+                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)'
+                    ELSE p.note END AS note,
                p.millesime, p.geo_vintage
         FROM grid g LEFT JOIN _pub p USING (level, code, year)
         """
@@ -265,6 +268,9 @@ def ratio(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.D
             schema={"year": pl.Int32, "den_year": pl.Int32},
         ).drop_nulls()
         den = pairs.join(den.rename({"year": "den_year"}), on="den_year").drop("den_year")
+        # No denominator year yet (RPLS 2019 before RP 2021): the recipe does not apply, so
+        # the next recipe's row (and its note) is shown, not a bare "missing".
+        num = num.filter(pl.col("year").is_in(pairs["year"].to_list()))
     return _combine(num, den, factor, "dénominateur")
 
 
@@ -293,7 +299,7 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
         con,
         recipe.value,
         recipe.absent,
-        communes=harmonise(prod, additive=True),
+        communes=harmonise(prod, additive=True, absent=recipe.absent),
         use_published=False,
         outside=recipe.outside,
     )
@@ -301,7 +307,7 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
         con,
         recipe.weight,
         recipe.absent,
-        communes=harmonise(w, additive=True),
+        communes=harmonise(w, additive=True, absent=recipe.absent),
         use_published=False,
         outside=recipe.outside,
     )

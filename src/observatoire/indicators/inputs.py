@@ -17,8 +17,8 @@ import polars as pl
 
 from observatoire.indicators.catalog import Component, Records
 from observatoire.sql import identifier, literal
-from observatoire.status import WORST_FIRST
-from observatoire.territories import vintages
+from observatoire.status import WORST_FIRST, Status
+from observatoire.territories import perimeters, vintages
 from observatoire.territories.referential import COG_YEAR, Referential
 from observatoire.warehouse.store import StoredImport
 
@@ -164,15 +164,18 @@ def raw_commune_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl
     ).pl()
 
 
-def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
+def harmonise(raw: pl.DataFrame, *, additive: bool, absent: str = "zero") -> pl.DataFrame:
     """Older-COG commune codes -> COG 2026 (merged communes add up, split ones are
-    apportioned by population and marked estimated; see territories.vintages)."""
+    apportioned by population and marked estimated; see territories.vintages). `absent`:
+    what a commune missing from the file means; unless "zero", a commune nouvelle missing
+    one of its former communes is not a sum (it gets that status)."""
     parts = []
     for (gv,), group in raw.group_by("geo_vintage"):
         done = vintages.harmonise(
             group.drop("geo_vintage"),
             int(gv),
             additive=additive,
+            absent=None if absent == "zero" else absent,
         )
         parts.append(done)
     if not parts:
@@ -191,21 +194,63 @@ def harmonise(raw: pl.DataFrame, *, additive: bool) -> pl.DataFrame:
 
 
 def supra_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
-    """Values the producer publishes above the commune (level, code, year, value...)."""
+    """Values the producer publishes above the commune (level, code, year, value, status,
+    millesime, geo_vintage, note). An EPCI whose perimeter in the file's geography differs
+    from today's (territories.perimeters) gets no value: "unavailable", with a note."""
     variables = ", ".join(literal(v) for v in comp.variables)
     n = len(comp.variables)
-    return con.execute(
+    supra = con.execute(
         f"""
         SELECT level, code, year, max(millesime) AS millesime,
                max(geo_vintage) AS geo_vintage,
                CASE WHEN count(value) = {n} THEN sum(value) END AS value,
                CASE WHEN count(*) < {n} THEN 'missing'
-                    ELSE {WORST_STATUS.format(s="status")} END AS status
+                    ELSE {WORST_STATUS.format(s="status")} END AS status,
+               NULL::VARCHAR AS note
         FROM obs WHERE source = ? AND level <> 'COM' AND variable IN ({variables})
         GROUP BY ALL
         """,
         [comp.source],
     ).pl()
+    return _other_perimeters_withheld(supra)
+
+
+def _other_perimeters_withheld(supra: pl.DataFrame) -> pl.DataFrame:
+    gvs = supra.filter(pl.col("level") == "EPCI")["geo_vintage"].unique().drop_nulls().to_list()
+    changed = pl.DataFrame(
+        [(code, gv) for gv in gvs for code in perimeters.changed_epci(int(gv))],
+        schema={"code": pl.Utf8, "geo_vintage": pl.Int32},
+        orient="row",
+    )
+    if not changed.height:
+        return supra
+    other = (
+        pl.col("_other").is_not_null()
+        & (pl.col("level") == "EPCI")
+        & (pl.col("status") != Status.MISSING)
+    )
+    note = pl.format(
+        "valeur publiée par le producteur pour le périmètre de l'EPCI de {} (géographie du "
+        "fichier), différent du périmètre actuel : non reprise",
+        pl.col("geo_vintage"),
+    )
+    return (
+        supra.with_columns(pl.col("geo_vintage").cast(pl.Int32))
+        .join(
+            changed.with_columns(pl.lit(True).alias("_other")),
+            on=["code", "geo_vintage"],
+            how="left",
+        )
+        .with_columns(
+            pl.when(other).then(None).otherwise(pl.col("value")).alias("value"),
+            pl.when(other)
+            .then(pl.lit(Status.UNAVAILABLE))
+            .otherwise(pl.col("status"))
+            .alias("status"),
+            pl.when(other).then(note).otherwise(pl.col("note")).alias("note"),
+        )
+        .drop("_other")
+    )
 
 
 def records_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:

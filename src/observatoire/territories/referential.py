@@ -249,6 +249,21 @@ def national() -> Referential:
     )
 
 
+EPCI_COMPOSITION_YEARS = (2020, COG_YEAR)
+"""Years whose EPCI composition is shipped: INSEE "Intercommunalité - Métropole au
+01-01-2020" (epci_2020.csv.gz, the geography of Filosofi 2019) and the current one."""
+
+
+def epci_composition(year: int) -> dict[str, str]:
+    """Commune code (COG of `year`) -> EPCI code at 1 January `year` (shipped years only;
+    communes outside any EPCI are left out)."""
+    if year == COG_YEAR:
+        return dict(national().commune_epci)
+    return {
+        r["commune"]: r["epci"] for r in _rows(f"epci_{year}.csv.gz") if r["epci"] != "ZZZZZZZZZ"
+    }
+
+
 def mouvements() -> list[dict[str, str]]:
     """INSEE commune events since 1943 (v_mvt_commune_2026), for COG harmonisation."""
     return _rows("mouvements_communes.csv.gz")

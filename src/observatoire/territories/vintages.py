@@ -284,7 +284,9 @@ def _last_year() -> dict[str, int]:
     return last
 
 
-def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.DataFrame:
+def harmonise(
+    frame: pl.DataFrame, from_year: int, *, additive: bool, absent: str | None = None
+) -> pl.DataFrame:
     """Commune values expressed in the COG of `from_year` -> values on the current COG.
 
     `frame` has columns code, value, status (ok | secret | missing | unavailable |
@@ -293,8 +295,11 @@ def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.Data
 
     - Renamed or unchanged communes: value and status unchanged.
     - additive values (counts, sums): summed over the merged communes present in the
-      frame. A part absent from the frame adds nothing (the source's absence semantics
-      apply: emit explicit secret rows if absence means secret). If a part is null the sum
+      frame. A part absent from the frame adds nothing unless `absent` (the status an
+      absent commune has for this source: "secret", "missing") is given: then a commune
+      made of several former ones is a sum only when all of them are in the frame, else
+      value null with that status (LOVAC 2021: Hesdin-la-Forêt 62447 would be 3 of its 4
+      former communes, Sainte-Austreberthe 62743 being secret). If a part is null the sum
       is null. Status: the worst part status, "estimated" if a part is shared by population.
     - non-additive values (medians, rates): kept only for renamed or unchanged communes; a
       median of merged communes cannot be derived, nor one of a commune split since: value
@@ -354,9 +359,38 @@ def harmonise(frame: pl.DataFrame, from_year: int, *, additive: bool) -> pl.Data
                 pl.lit(Status.UNAVAILABLE).alias("status"),
             )
         )
+    if additive and absent is not None:
+        merged = _incomplete_as(merged, rest, table, group, Status(absent))
     merged = merged.with_columns(pl.col("new_code").alias("code"))
     out = pl.concat([direct.select(order), merged.select(order)], how="vertical_relaxed")
     return out.with_columns(pl.lit(from_year, dtype=pl.Int32).alias("geo_vintage"))
+
+
+def _incomplete_as(
+    merged: pl.DataFrame, rest: pl.DataFrame, table: pl.DataFrame, group: list[str], status: Status
+) -> pl.DataFrame:
+    """Merged rows missing one of their former communes get no value and `status`.
+    Arrondissements stand for their city: a city given by its arrondissements is whole."""
+    arms = list(national().arrondissements)
+    expected = (
+        table.filter(~pl.col("old_code").is_in(arms))
+        .group_by("new_code")
+        .agg(pl.col("old_code").n_unique().alias("_expected"))
+    )
+    present = rest.group_by(group).agg(
+        pl.col("code").filter(~pl.col("code").is_in(arms)).n_unique().alias("_present"),
+        pl.col("code").is_in(arms).any().alias("_arms"),
+    )
+    whole = (pl.col("_present") >= pl.col("_expected")) | pl.col("_arms")
+    return (
+        merged.join(present, on=group, how="left", nulls_equal=True)
+        .join(expected, on="new_code", how="left")
+        .with_columns(
+            pl.when(whole).then(pl.col("value")).otherwise(None).alias("value"),
+            pl.when(whole).then(pl.col("status")).otherwise(pl.lit(status)).alias("status"),
+        )
+        .drop("_present", "_expected", "_arms")
+    )
 
 
 def _drop_arrondissements_of_present_cities(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
