@@ -23,6 +23,7 @@ from observatoire.indicators.inputs import (
     commune_component,
     harmonise,
     out_list,
+    provenance_by_year,
     raw_commune_component,
     supra_component,
 )
@@ -60,7 +61,7 @@ def summed(
     years = set(com["year"].to_list()) | (set(supra["year"].to_list()) if supra.height else set())
     if not years:
         return pl.DataFrame()
-    _register(con, "_years", _provenance_by_year(com, supra))
+    _register(con, "_years", provenance_by_year(com, supra))
     zero = "0.0" if absent == "zero" else "NULL"
     absent_status = Status.OK if absent == "zero" else Status(absent)
     agg = con.execute(
@@ -145,30 +146,6 @@ def summed(
     return _exact_split_parents(con, agg, com)
 
 
-def _provenance_by_year(*frames: pl.DataFrame) -> pl.DataFrame:
-    """year, millesime, geo_vintage of the files read for each year: what a value the files
-    imply without a row of their own (an absent commune, a zero total) was read from."""
-    parts = [
-        f.select(
-            pl.col("year").cast(pl.Int32),
-            pl.col("millesime").cast(pl.Int32),
-            pl.col("geo_vintage").cast(pl.Int32),
-        )
-        for f in frames
-        if f.height
-    ]
-    if not parts:
-        return pl.DataFrame(
-            schema={"year": pl.Int32, "millesime": pl.Int32, "geo_vintage": pl.Int32}
-        )
-    return (
-        pl.concat(parts)
-        .group_by("year")
-        .agg(pl.col("millesime").max(), pl.col("geo_vintage").max())
-        .sort("year")
-    )
-
-
 def _exact_split_parents(
     con: duckdb.DuckDBPyConnection, agg: pl.DataFrame, com: pl.DataFrame
 ) -> pl.DataFrame:
@@ -247,7 +224,7 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
     if not pub.height:
         return pl.DataFrame()
     _register(con, "_pub", pub)
-    _register(con, "_years", _provenance_by_year(com, supra))
+    _register(con, "_years", provenance_by_year(com, supra))
     info = sources.get(comp.source)
     published_levels = ", ".join(literal(lv) for lv in info.published_levels) or "NULL"
     not_loaded = (

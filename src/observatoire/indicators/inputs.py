@@ -209,6 +209,30 @@ def supra_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataF
     ).pl()
 
 
+def provenance_by_year(*frames: pl.DataFrame) -> pl.DataFrame:
+    """year, millesime, geo_vintage of the files read for each year: what a value the files
+    imply without a row of their own (an absent commune, a zero total) was read from."""
+    parts = [
+        f.select(
+            pl.col("year").cast(pl.Int32),
+            pl.col("millesime").cast(pl.Int32),
+            pl.col("geo_vintage").cast(pl.Int32),
+        )
+        for f in frames
+        if f.height
+    ]
+    if not parts:
+        return pl.DataFrame(
+            schema={"year": pl.Int32, "millesime": pl.Int32, "geo_vintage": pl.Int32}
+        )
+    return (
+        pl.concat(parts)
+        .group_by("year")
+        .agg(pl.col("millesime").max(), pl.col("geo_vintage").max())
+        .sort("year")
+    )
+
+
 def records_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:
     """Name of a view of the records on the current COG, or None if none were imported."""
     name = f"rec_{rec.source}_{rec.table}"
