@@ -92,6 +92,7 @@ def _obs(codes: list[str], variable: str, values: list[float]) -> pl.DataFrame:
             "millesime": [2021] * n,
             "geo_vintage": [2026] * n,
             "imported_at": ["2026-01-01"] * n,
+            "perimeter": [None] * n,
             "level": ["COM"] * n,
             "code": codes,
             "year": [2021] * n,
@@ -99,7 +100,12 @@ def _obs(codes: list[str], variable: str, values: list[float]) -> pl.DataFrame:
             "value": values,
             "status": ["ok"] * n,
         },
-        schema_overrides={"millesime": pl.Int32, "geo_vintage": pl.Int32, "year": pl.Int32},
+        schema_overrides={
+            "millesime": pl.Int32,
+            "geo_vintage": pl.Int32,
+            "year": pl.Int32,
+            "perimeter": pl.Utf8,
+        },
     )
 
 

@@ -34,6 +34,16 @@ def test_portrait_shows_values_with_referents_and_status(client) -> None:  # typ
     assert "source non chargée" in html  # Sitadel
 
 
+def test_portrait_referents_show_their_perimeter(client) -> None:  # type: ignore[no-untyped-def]
+    # Lens's figure has no note, but the France it is compared with leaves Mayotte out
+    # (RP 2021): the reader sees it beside the French figure, not only in the API.
+    html = client.get("/territoires/COM:62498/").content.decode()
+    row = html.split('data-indicator="taux_vacance"')[1].split("</tr>")[0]
+    cells = row.split("<td>")
+    france = cells[-2]  # referents in order (EPCI, DEP, REG, FR), then "Année, source"
+    assert "8,1" in france and "France hors Mayotte" in france
+
+
 def test_unknown_territory_is_a_french_404(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/territoires/COM:99999/")
     assert response.status_code == 404

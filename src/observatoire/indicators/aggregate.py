@@ -17,15 +17,18 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from observatoire import sources
 from observatoire.indicators.catalog import Component, Indicator, Recipe
 from observatoire.indicators.inputs import (
     commune_component,
     harmonise,
     out_list,
+    provenance_by_year,
     raw_commune_component,
     supra_component,
 )
 from observatoire.indicators.records import from_records
+from observatoire.sql import literal
 from observatoire.status import WORST_FIRST, Status
 from observatoire.territories import vintages
 
@@ -58,7 +61,7 @@ def summed(
     years = set(com["year"].to_list()) | (set(supra["year"].to_list()) if supra.height else set())
     if not years:
         return pl.DataFrame()
-    _register(con, "_years", pl.DataFrame({"year": sorted(years)}, schema={"year": pl.Int32}))
+    _register(con, "_years", provenance_by_year(com, supra))
     zero = "0.0" if absent == "zero" else "NULL"
     absent_status = Status.OK if absent == "zero" else Status(absent)
     agg = con.execute(
@@ -75,7 +78,10 @@ def summed(
                 -- An overseas département the file does not cover at all is left out of
                 -- the France total, which says so (RP: France hors Mayotte).
                 (k.dep IN ({out_list(outside)}) AND cov.dep IS NULL) AS overseas_out,
-                c.millesime, c.geo_vintage
+                -- A commune absent from the file (a zero, a secret) or from an uncovered
+                -- département is still a reading of that file: its millésime and COG.
+                coalesce(c.millesime, y.millesime) AS millesime,
+                coalesce(c.geo_vintage, y.geo_vintage) AS geo_vintage
             FROM _years y CROSS JOIN communes k
             LEFT JOIN _com c ON c.year = y.year AND c.commune = k.commune
             LEFT JOIN cov ON cov.year = y.year AND cov.dep = k.dep
@@ -115,7 +121,17 @@ def summed(
             pl.when(use_pub).then(pl.col("value_pub")).otherwise(pl.col("value")).alias("value"),
             pl.when(use_pub).then(pl.col("status_pub")).otherwise(pl.col("status")).alias("status"),
             pl.when(use_pub)
-            .then(pl.coalesce("note_pub", pl.lit("valeur publiée par le producteur")))
+            .then(
+                pl.coalesce(
+                    "note_pub",
+                    pl.concat_str(
+                        pl.lit("valeur publiée par le producteur"),
+                        pl.col("perimeter"),
+                        separator=" ; ",
+                        ignore_nulls=True,
+                    ),
+                )
+            )
             .otherwise(pl.col("note"))
             .alias("note"),
             pl.when(use_pub)
@@ -126,7 +142,10 @@ def summed(
             .then(pl.col("geo_vintage_pub"))
             .otherwise(pl.col("geo_vintage"))
             .alias("geo_vintage"),
-        ).drop([c for c in agg.columns if c.endswith("_pub")] + ["value_pub"], strict=False)
+        ).drop(
+            [c for c in agg.columns if c.endswith("_pub")] + ["value_pub", "perimeter"],
+            strict=False,
+        )
     return _exact_split_parents(con, agg, com)
 
 
@@ -178,7 +197,12 @@ def _exact_split_parents(
     ).drop("_partial", strict=False)
 
 
-def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
+def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> pl.DataFrame:
+    """The producer's values where it publishes them. A commune absent from a file that
+    covers its département takes the recipe's `absent` status (Filosofi: secret, INSEE
+    leaves out the communes of very few fiscal households); outside the file's
+    départements it is missing. Every row carries the millésime and COG of its year's
+    files."""
     com = commune_component(con, comp, additive=False)
     supra = supra_component(con, comp)
     rows = [
@@ -191,30 +215,60 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataFrame:
             "millesime",
             "geo_vintage",
             pl.lit(None, dtype=pl.Utf8).alias("note"),
+            pl.lit(None, dtype=pl.Utf8).alias("perimeter"),
         )
     ]
     if supra.height:
         rows.append(
             supra.select(
-                "level", "code", "year", "value", "status", "millesime", "geo_vintage", "note"
+                "level",
+                "code",
+                "year",
+                "value",
+                "status",
+                "millesime",
+                "geo_vintage",
+                "note",
+                "perimeter",
             )
         )
     pub = pl.concat(rows, how="diagonal_relaxed")
     if not pub.height:
         return pl.DataFrame()
     _register(con, "_pub", pub)
+    _register(con, "_years", provenance_by_year(com, supra))
+    info = sources.get(comp.source)
+    published_levels = ", ".join(literal(lv) for lv in info.published_levels) or "NULL"
+    not_loaded = (
+        f"valeur publiée par le producteur ({info.producer}) à cette échelle, "
+        "fichier non importé (non dérivable des communes)"
+    )
+    absent_status = Status(absent)
+    absent_note = (
+        "absente du fichier du producteur : secret statistique"
+        if absent_status == Status.SECRET
+        else "absente du fichier"
+    )
     return con.execute(
-        """
-        WITH y AS (SELECT DISTINCT year FROM _pub),
-        grid AS (SELECT t.level, t.code, y.year FROM territories t CROSS JOIN y)
+        f"""
+        WITH cov AS (SELECT DISTINCT p.year, k.dep FROM _pub p
+                     JOIN communes k ON p.level = 'COM' AND k.commune = p.code),
+        grid AS (SELECT t.level, t.code, y.* FROM territories t CROSS JOIN _years y)
         SELECT g.level, g.code, g.year, p.value,
-               coalesce(p.status, CASE WHEN g.level = 'COM' THEN 'missing' ELSE 'unavailable' END)
-                   AS status,
-               CASE WHEN p.status IS NULL AND g.level <> 'COM'
+               coalesce(p.status, CASE WHEN g.level <> 'COM' THEN 'unavailable'
+                                       WHEN cov.dep IS NULL THEN 'missing'
+                                       ELSE {literal(absent_status)} END) AS status,
+               CASE WHEN p.status IS NOT NULL THEN coalesce(p.note, p.perimeter)
+                    WHEN g.level IN ({published_levels}) THEN {literal(not_loaded)}
+                    WHEN g.level <> 'COM'
                     THEN 'valeur non publiée à cette échelle (non dérivable des communes)'
-                    ELSE p.note END AS note,
-               p.millesime, p.geo_vintage
+                    WHEN cov.dep IS NULL THEN 'département non couvert'
+                    ELSE {literal(absent_note)} END AS note,
+               coalesce(p.millesime, g.millesime) AS millesime,
+               coalesce(p.geo_vintage, g.geo_vintage) AS geo_vintage
         FROM grid g LEFT JOIN _pub p USING (level, code, year)
+        LEFT JOIN communes k ON g.level = 'COM' AND k.commune = g.code
+        LEFT JOIN cov ON cov.year = g.year AND cov.dep = k.dep
         """
     ).pl()
 
@@ -323,7 +377,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recip
         out = summed(con, recipe.value, recipe.absent, outside=recipe.outside)
     elif agg == "published":
         assert recipe.value
-        out = published(con, recipe.value)
+        out = published(con, recipe.value, recipe.absent)
     elif agg == "ratio":
         out = ratio(con, recipe, indicator.factor)
     elif agg == "weighted_mean":

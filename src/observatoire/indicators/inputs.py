@@ -4,8 +4,8 @@ Tables created in the build connection:
     communes(commune, dep)             current COG communes
     membership(level, code, commune)   every territory with each of its communes
     territories(level, code, name)
-    obs(source, millesime, geo_vintage, imported_at, level, code, year, variable, value,
-        status)                        all observations, one row per key (newest import wins)
+    obs(source, millesime, geo_vintage, imported_at, perimeter, level, code, year, variable,
+        value, status)                 all observations, one row per key (newest import wins)
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
         meta = (
             f"{literal(imp.source)} AS source, {int(imp.millesime)} AS millesime, "
             f"{prov.get('geo_vintage') or 'NULL'}::INTEGER AS geo_vintage, "
-            f"{literal(str(prov.get('imported_at')))} AS imported_at"
+            f"{literal(str(prov.get('imported_at')))} AS imported_at, "
+            f"nullif({literal(str(prov.get('perimeter') or ''))}, '') AS perimeter"
         )
         if "observations" in imp.tables:
             obs_parts.append(
@@ -83,7 +84,7 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
     else:
         con.execute(
             "CREATE TABLE obs (source VARCHAR, millesime INTEGER, geo_vintage INTEGER, "
-            "imported_at VARCHAR, level VARCHAR, code VARCHAR, year INTEGER, "
+            "imported_at VARCHAR, perimeter VARCHAR, level VARCHAR, code VARCHAR, year INTEGER, "
             "variable VARCHAR, value DOUBLE, status VARCHAR)"
         )
     for (source, table), parts in record_parts.items():
@@ -202,7 +203,7 @@ def supra_component(con: duckdb.DuckDBPyConnection, comp: Component) -> pl.DataF
     supra = con.execute(
         f"""
         SELECT level, code, year, max(millesime) AS millesime,
-               max(geo_vintage) AS geo_vintage,
+               max(geo_vintage) AS geo_vintage, max(perimeter) AS perimeter,
                CASE WHEN count(value) = {n} THEN sum(value) END AS value,
                CASE WHEN count(*) < {n} THEN 'missing'
                     ELSE {WORST_STATUS.format(s="status")} END AS status,
@@ -250,6 +251,30 @@ def _other_perimeters_withheld(supra: pl.DataFrame) -> pl.DataFrame:
             pl.when(other).then(note).otherwise(pl.col("note")).alias("note"),
         )
         .drop("_other")
+    )
+
+
+def provenance_by_year(*frames: pl.DataFrame) -> pl.DataFrame:
+    """year, millesime, geo_vintage of the files read for each year: what a value the files
+    imply without a row of their own (an absent commune, a zero total) was read from."""
+    parts = [
+        f.select(
+            pl.col("year").cast(pl.Int32),
+            pl.col("millesime").cast(pl.Int32),
+            pl.col("geo_vintage").cast(pl.Int32),
+        )
+        for f in frames
+        if f.height
+    ]
+    if not parts:
+        return pl.DataFrame(
+            schema={"year": pl.Int32, "millesime": pl.Int32, "geo_vintage": pl.Int32}
+        )
+    return (
+        pl.concat(parts)
+        .group_by("year")
+        .agg(pl.col("millesime").max(), pl.col("geo_vintage").max())
+        .sort("year")
     )
 
 

@@ -29,7 +29,8 @@ def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame
     return con.execute(
         f"""
         WITH r AS (SELECT * FROM {identifier(view)}),
-        years AS (SELECT DISTINCT year FROM r),
+        years AS (SELECT year, max(millesime) AS millesime, max(geo_vintage) AS geo_vintage
+                  FROM r GROUP BY year),
         cov AS (SELECT DISTINCT r.year, k.dep FROM r JOIN communes k USING (commune)),
         terr_cov AS (
             SELECT m.level, m.code, y.year,
@@ -55,12 +56,14 @@ def from_records(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame
                  WHEN a.n IS NULL AND '{recipe.aggregation}' <> 'count_records' THEN 'missing'
                  WHEN a.estimated THEN 'estimated' ELSE 'ok' END AS status,
             coalesce(a.n, 0)::DOUBLE AS weight, NULL::DOUBLE AS numer,
-            a.millesime, a.geo_vintage, NULL::INTEGER AS millesime_den,
+            -- A territory without a sale is still a reading of that year's files.
+            coalesce(a.millesime, y.millesime) AS millesime,
+            coalesce(a.geo_vintage, y.geo_vintage) AS geo_vintage, NULL::INTEGER AS millesime_den,
             CASE WHEN NOT t.covered THEN 'ventes non chargées pour tout le territoire'
                  WHEN a.n IS NULL THEN 'aucune vente'
                  WHEN t.left_out IS NOT NULL
                      THEN 'France hors ' || t.left_out || ' (non couverts par la source)'
                  END AS note
-        FROM terr_cov t LEFT JOIN agg a USING (level, code, year)
+        FROM terr_cov t LEFT JOIN agg a USING (level, code, year) JOIN years y USING (year)
         """
     ).pl()

@@ -1,9 +1,11 @@
 """Downloadable exports of the open API: CSV (data.gouv.fr convention), XLSX, GeoJSON.
 
 CSV: UTF-8, `;` separator, one header row, decimal point, INSEE codes written as they are
-("01001", never 1001), an empty cell when there is no value and the reason in `statut`.
-XLSX: the same table (codes stored as text, so a spreadsheet cannot strip leading zeros)
-and a "Métadonnées" sheet: definition, source, millésime, export date, secret statistique.
+("01001", never 1001), an empty cell when there is no value and the reason in `statut`;
+each row carries its millésime, the COG of its source codes (`millesime_cog`) and its note
+(perimeter, reason). XLSX: the same table (codes stored as text, so a spreadsheet cannot
+strip leading zeros) and a "Métadonnées" sheet: definition, source, millésime, COG, export
+date, secret statistique.
 Rows come from the cube as computed: a secret or missing value is exported empty, never
 recomputed nor guessed.
 """
@@ -24,6 +26,7 @@ from django.http import HttpResponse
 from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
 from observatoire.status import VISIBLE, Status
+from observatoire.territories.referential import COG_YEAR
 
 COLUMNS = (
     "code",
@@ -36,6 +39,8 @@ COLUMNS = (
     "statut",
     "source",
     "millesime",
+    "millesime_cog",
+    "note",
 )
 # Any status but the visible ones is exported without a value.
 STATUSES = {
@@ -74,6 +79,11 @@ def row(v: Value) -> dict[str, Any]:
         "statut": v.status,
         "source": source["name"],
         "millesime": source["millesime"],
+        # The COG of the source's codes: "géographie au 1er janvier AAAA" (Métadonnées).
+        "millesime_cog": source["geo_vintage"],
+        # Says a value's perimeter (FILO2019 "France" = France métropolitaine) or why it
+        # is empty: the figure is never read without it.
+        "note": v.note,
     }
 
 
@@ -137,6 +147,13 @@ def metadata(
         ("Thème", indicator.theme),
         ("Source", " ; ".join(sorted({s for s, _ in sources})) or "aucune donnée chargée"),
         ("Millésime", ", ".join(sorted({str(m) for _, m in sources if m is not None})) or "—"),
+        ("Millésime du COG", _geography(rows)),
+        (
+            "Note",
+            "colonne « note » : périmètre de la valeur quand il diffère du nom du territoire "
+            "(par exemple France métropolitaine pour une valeur « France » de l'INSEE), "
+            "ou raison d'une valeur absente",
+        ),
         *extra,
         ("Date d'export", datetime.date.today().isoformat()),
         ("Secret statistique", statement),
@@ -147,6 +164,18 @@ def metadata(
     ]
     out += [(f"Statut « {k} »", text) for k, text in STATUSES.items()]
     return out
+
+
+def _geography(rows: Sequence[dict[str, Any]]) -> str:
+    """The COG vintages of the source codes, in the words of INSEE's files."""
+    years = sorted({r["millesime_cog"] for r in rows if r["millesime_cog"] is not None})
+    if not years:
+        return "—"
+    said = ", ".join(f"géographie au 1er janvier {y}" for y in years)
+    return (
+        f"{said} (codes des fichiers sources, colonne « millesime_cog ») ; territoires "
+        f"présentés sur le COG au 1er janvier {COG_YEAR}"
+    )
 
 
 def to_xlsx(rows: Sequence[dict[str, Any]], meta: Sequence[tuple[str, str]]) -> bytes:
@@ -162,7 +191,7 @@ def to_xlsx(rows: Sequence[dict[str, Any]], meta: Sequence[tuple[str, str]]) -> 
             value = r[key]
             if value is None:
                 sheet.write_blank(i, j, None)
-            elif key in ("valeur", "annee", "millesime"):
+            elif key in ("valeur", "annee", "millesime", "millesime_cog"):
                 sheet.write_number(i, j, value)
             else:
                 # write_string, not write: "01001" must stay text, not become 1001.
@@ -171,6 +200,7 @@ def to_xlsx(rows: Sequence[dict[str, Any]], meta: Sequence[tuple[str, str]]) -> 
     sheet.set_column(0, 0, 11)
     sheet.set_column(1, 1, 32)
     sheet.set_column(8, 8, 40)
+    sheet.set_column(11, 11, 60)
     info = book.add_worksheet("Métadonnées")
     info.set_column(0, 0, 24)
     info.set_column(1, 1, 100, wrap)

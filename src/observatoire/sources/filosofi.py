@@ -19,7 +19,8 @@ comes from `level=` if given, else from the file name suffix, else from the shap
 codes (5 characters = COM, 9 digits = EPCI, 2-3 characters = DEP, or REG when all are
 région codes, a single row = France). Codes are text; lost leading zeros come back
 ("1" -> "01" for a département). The France row is stored under code "FR" even when it
-covers metropolitan France only (said in the notes). Batch.part = the level, so
+covers metropolitan France only: Batch.perimeter says so, and the cube notes it beside
+the value (kept as INSEE published it, never rescaled). Batch.part = the level, so
 re-importing the EPCI file replaces the EPCI part only; an arrondissement file (_ARR,
 _ARM) is stored as COM rows under part "ARM". Other zonings (BV, UU, AAV, IRIS...) are
 refused.
@@ -187,6 +188,15 @@ def _level(path: Path, raw: pl.DataFrame, asked: str | None) -> str:
     )  # fmt: skip
 
 
+def _metropolitan(path: Path, raw: pl.DataFrame) -> bool:
+    """A France file of metropolitan France only: LIBGEO "France métropolitaine"
+    (FILO2019_DISP_METROPOLE) or, without LIBGEO, a METRO/METROPOLE/FM file name."""
+    if "LIBGEO" in raw.columns:
+        return "métropol" in str(raw["LIBGEO"][0]).lower()
+    tokens = {t.upper() for t in _NAME_TOKEN.findall(path.name.split(".")[0])}
+    return bool(tokens & {"METRO", "METROPOLE", "FM"})
+
+
 def _pad(code: str, short: int, width: int) -> str:
     """Restore the leading zero a spreadsheet removed ("1001" -> "01001", "1" -> "01")."""
     return code.zfill(width) if code.isdigit() and len(code) == short else code
@@ -346,8 +356,10 @@ def read(
             else "commune absente = non couverte (hors champ : Guadeloupe, Guyane, Mayotte) ; "
             "secret signalé par « s »"
         )
-    if lvl == "FR" and "LIBGEO" in raw.columns and "métropol" in raw["LIBGEO"][0].lower():
+    perimeter = ""
+    if lvl == "FR" and _metropolitan(path, raw):
         notes.append("France = France métropolitaine (hors DOM) dans ce fichier.")
+        perimeter = "périmètre : France métropolitaine (hors DOM), tel que publié par l'INSEE"
     obs = melt_values(
         typed,
         level="COM" if lvl == "ARM" else lvl,
@@ -363,6 +375,7 @@ def read(
         tables={"observations": obs},
         row_count=typed.height,
         notes=notes,
+        perimeter=perimeter,
     )
 
 
@@ -378,4 +391,5 @@ SOURCE = SourceInfo(
         "Valeurs publiées par l'INSEE à chaque niveau (une médiane ne s'additionne pas)."
     ),
     read=read,
+    published_levels=("EPCI", "DEP", "REG", "FR"),
 )

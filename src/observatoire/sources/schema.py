@@ -120,6 +120,9 @@ class Batch:
     tables: dict[str, pl.DataFrame | duckdb.DuckDBPyRelation] = field(default_factory=dict)
     row_count: int = 0
     notes: list[str] = field(default_factory=list)
+    # What the file's territories cover when narrower than their name, shown beside each
+    # of its values (FILO2019_DISP_METROPOLE: the "France" row is France métropolitaine).
+    perimeter: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,9 @@ class SourceInfo:
     licence: str
     description: str
     read: Callable[..., Batch]
+    # Levels above the commune the producer publishes its own files for: where one is not
+    # imported, a value is "not loaded", not "not published" (Filosofi: EPCI to France).
+    published_levels: tuple[str, ...] = ()
 
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:

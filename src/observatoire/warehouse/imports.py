@@ -171,6 +171,7 @@ def import_file(
             "row_count": batch.row_count,
             "imported_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "notes": " | ".join(batch.notes),
+            "perimeter": batch.perimeter,
         }
         con.execute(
             f"CREATE TABLE {PROVENANCE_TABLE} AS SELECT * FROM (VALUES ("
