@@ -79,7 +79,7 @@ def test_real_extract_has_one_dwelling_sale_counted_once(fixtures: Path) -> None
     assert kind == "Appartement" and price == 329500.0 and surface == 89.0
     assert per_m2 == pytest.approx(329500 / 89)  # 3702.25 €/m²
     assert batch.millesime == 2024 and batch.geo_vintage == 2024
-    assert batch.part == "2024-01" and batch.row_count == 1
+    assert batch.part == "2024-01" and batch.row_count == 77  # every data row read
     assert any("Commune absente = aucune vente" in n for n in batch.notes)
 
 

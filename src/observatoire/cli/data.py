@@ -24,12 +24,24 @@ if TYPE_CHECKING:
 @click.option(
     "--millesime", type=int, default=None, help="Millésime, s'il ne se lit pas dans le fichier."
 )
+@click.option(
+    "--complet",
+    "complete",
+    multiple=True,
+    metavar="DEP",
+    help=(
+        "DVF : le fichier contient toutes les ventes de ce département (fichier "
+        "départemental d'Etalab), même si peu de ses communes y figurent ; répétable."
+    ),
+)
 @click.pass_obj
-def import_cmd(settings: Settings, source: str, path: Path, millesime: int | None) -> None:
+def import_cmd(
+    settings: Settings, source: str, path: Path, millesime: int | None, complete: tuple[str, ...]
+) -> None:
     from observatoire.warehouse.imports import import_file
 
     with console.status(f"Validation de {path.name}..."):
-        result = import_file(settings, source, path, millesime)
+        result = import_file(settings, source, path, millesime, complete)
     verb = "remplace l'import précédent" if result.replaced else "nouvel import"
     console.print(
         f"[green]Importé[/] : {result.source} millésime {result.millesime} ({result.part}), "

@@ -40,15 +40,20 @@ def sha256(path: Path) -> str:
 
 
 def import_file(
-    settings: Settings, source_name: str, path: Path, millesime: int | None = None
+    settings: Settings,
+    source_name: str,
+    path: Path,
+    millesime: int | None = None,
+    complete: tuple[str, ...] = (),
 ) -> ImportResult:
-    """Read, validate and store `path` as source `source_name`. Raises SourceError."""
+    """Read, validate and store `path` as source `source_name`. Raises SourceError.
+    `complete`: départements declared whole in the file (DVF, see sources.dvf_coverage)."""
     info = sources.get(source_name)
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
     root = settings.warehouse_dir
     with staging(root) as (con, tmp):
-        batch = info.read(path, millesime=millesime, con=con)
+        batch = info.read(path, millesime=millesime, con=con, complete=complete)
         for name, table in batch.tables.items():
             if isinstance(table, pl.DataFrame):
                 con.register("_incoming", table)
