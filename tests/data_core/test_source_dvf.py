@@ -312,3 +312,11 @@ def test_truncated_gzip(tmp_path: Path, fixtures: Path) -> None:
 def test_no_dwelling_sale(tmp_path: Path, fixtures: Path) -> None:
     lines = [line for line in lines_of(fixtures) if not line.startswith("2024-4,")]
     assert "aucune vente de logement" in problems_of(write(tmp_path, lines))[0][3]
+
+
+def test_a_declared_departement_absent_from_the_file_is_refused(fixtures: Path) -> None:
+    with pytest.raises(SourceError) as err:
+        READ(fixtures / REAL, complete=("01", "33"))
+    message = str(err.value)
+    assert "--complet 33" in message and "absent du fichier" in message
+    assert "--complet 01" not in message
