@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from observatoire.cli import main
+from observatoire.settings import Settings
+from observatoire.warehouse.store import list_imports
 
 DVF = "dvf/geo-dvf-2024-dep01-head.csv"
 
@@ -23,9 +25,12 @@ def run(data_dir: Path, *args: str) -> tuple[int, str]:
 
 def test_one_dvf_file_in_an_empty_data_dir(tmp_path: Path, fixtures: Path) -> None:
     data = tmp_path / "vide"
-    code, out = run(data, "import", "dvf", str(fixtures / DVF))
+    # The extract is the head of the Ain's rows (6 communes of 391): only a declaration
+    # makes it stand for the whole département (see test_a_file_of_one_commune...).
+    code, out = run(data, "import", "dvf", str(fixtures / DVF), "--complet", "01")
     assert code == 0, out
     assert "millésime 2024" in out and "1 ventes de logement retenues" in out
+    assert "traités comme complets" in out and "déclaré par --complet" in flat(out)
     code, out = run(data, "build")
     assert code == 0 and "Cube construit" in out
     code, out = run(data, "value", "dvf_ventes_logements", "COM:01173", "--format", "json")
@@ -43,6 +48,69 @@ def test_one_dvf_file_in_an_empty_data_dir(tmp_path: Path, fixtures: Path) -> No
     # Another département is not covered by the file: no partial figure.
     code, out = run(data, "value", "dvf_ventes_logements", "REG:84", "--format", "json")
     assert json.loads(out)["status"] == "unavailable"
+
+
+def flat(out: str) -> str:
+    """The console wraps long notes at its width."""
+    return " ".join(out.split())
+
+
+def json_value(data: Path, indicator: str, territory: str, exit_code: int = 0) -> dict[str, object]:
+    code, out = run(data, "value", indicator, territory, "--format", "json")
+    assert code == exit_code, out
+    return dict(json.loads(out))
+
+
+def one_commune_file(fixtures: Path, tmp_path: Path, commune: str) -> Path:
+    """The real Ain extract cut to the rows of one commune, as a user would cut it."""
+    header, *rows = (fixtures / DVF).read_text(encoding="utf-8").splitlines()
+    kept = [r for r in rows if r.split(",")[10] == commune]
+    path = tmp_path / f"dvf-{commune}.csv"
+    path.write_text("\n".join([header, *kept]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_file_of_one_commune_does_not_stand_for_its_departement(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    data = tmp_path / "d"
+    # Gex (01173): 4 real rows, three dépendances and the flat of the only dwelling sale.
+    code, out = run(data, "import", "dvf", str(one_commune_file(fixtures, tmp_path, "01173")))
+    assert code == 0, out
+    assert "4 lignes lues" in out and "1 ventes de logement retenues" in out
+    assert "Fichier partiel pour 01 (1 communes sur 391" in flat(out)
+    assert "réimportez-le avec --complet 01" in flat(out)
+    (stored,) = list_imports(Settings(data_dir=data).warehouse_dir)
+    assert stored.provenance["row_count"] == 4
+    assert run(data, "build")[0] == 0
+    sales = json_value(data, "dvf_ventes_logements", "COM:01173")
+    assert (sales["value"], sales["status"]) == (1, "ok")
+    for territory, communes in (("DEP:01", 391), ("EPCI:240100750", 27)):
+        for indicator in ("dvf_ventes_logements", "dvf_prix_m2_median", "dvf_prix_m2_moyen"):
+            got = json_value(data, indicator, territory)
+            assert (got["value"], got["status"]) == (None, "unavailable"), (territory, got)
+            assert got["note"] == f"fichier partiel : 1 commune sur {communes} couverte"
+    # A neighbour without any row is unknown, not 0 sales (exit 1: no data).
+    other = json_value(data, "dvf_ventes_logements", "COM:01160", exit_code=1)
+    assert (other["value"], other["status"]) == (None, "missing")
+
+
+def test_a_commune_whose_rows_are_not_sales_is_covered_with_zero(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    """Plateau d'Hauteville (01185): 69 real land rows, no dwelling: 0 sales, known."""
+    data = tmp_path / "d"
+    code, out = run(data, "import", "dvf", str(fixtures / DVF))
+    assert code == 0, out
+    assert "77 lignes lues" in out and "Fichier partiel pour 01 (6 communes sur 391" in flat(out)
+    assert run(data, "build")[0] == 0
+    land = json_value(data, "dvf_ventes_logements", "COM:01185")
+    assert (land["value"], land["status"]) == (0, "ok")
+    dep = json_value(data, "dvf_ventes_logements", "DEP:01")
+    assert (dep["status"], dep["note"]) == (
+        "unavailable",
+        "fichier partiel : 6 communes sur 391 couvertes",
+    )
 
 
 def test_unloaded_source_and_text_output(tmp_path: Path, fixtures: Path) -> None:

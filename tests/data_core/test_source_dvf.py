@@ -79,7 +79,7 @@ def test_real_extract_has_one_dwelling_sale_counted_once(fixtures: Path) -> None
     assert kind == "Appartement" and price == 329500.0 and surface == 89.0
     assert per_m2 == pytest.approx(329500 / 89)  # 3702.25 €/m²
     assert batch.millesime == 2024 and batch.geo_vintage == 2024
-    assert batch.part == "2024-01" and batch.row_count == 1
+    assert batch.part == "2024-01" and batch.row_count == 77  # every data row read
     assert any("Commune absente = aucune vente" in n for n in batch.notes)
 
 
@@ -312,3 +312,11 @@ def test_truncated_gzip(tmp_path: Path, fixtures: Path) -> None:
 def test_no_dwelling_sale(tmp_path: Path, fixtures: Path) -> None:
     lines = [line for line in lines_of(fixtures) if not line.startswith("2024-4,")]
     assert "aucune vente de logement" in problems_of(write(tmp_path, lines))[0][3]
+
+
+def test_a_declared_departement_absent_from_the_file_is_refused(fixtures: Path) -> None:
+    with pytest.raises(SourceError) as err:
+        READ(fixtures / REAL, complete=("01", "33"))
+    message = str(err.value)
+    assert "--complet 33" in message and "absent du fichier" in message
+    assert "--complet 01" not in message

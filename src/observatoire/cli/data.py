@@ -30,15 +30,32 @@ if TYPE_CHECKING:
     help="Remplacer l'import précédent même si ce fichier a moins de la moitié de ses "
     "lignes ou de ses territoires (sinon l'import s'arrête : fichier tronqué ?).",
 )
+@click.option(
+    "--complet",
+    "complete",
+    multiple=True,
+    metavar="DEP",
+    help=(
+        "DVF : le fichier contient toutes les ventes de ce département (fichier "
+        "départemental d'Etalab), même si peu de ses communes y figurent ; répétable."
+    ),
+)
 @click.pass_obj
 def import_cmd(
-    settings: Settings, source: str, path: Path, millesime: int | None, accept_fewer: bool
+    settings: Settings,
+    source: str,
+    path: Path,
+    millesime: int | None,
+    accept_fewer: bool,
+    complete: tuple[str, ...],
 ) -> None:
     from observatoire.warehouse.imports import ShrinkError, import_file
 
     try:
         with console.status(f"Validation de {path.name}..."):
-            result = import_file(settings, source, path, millesime, accept_fewer=accept_fewer)
+            result = import_file(
+                settings, source, path, millesime, complete, accept_fewer=accept_fewer
+            )
     except ShrinkError as exc:
         err.print(f"[bold red]Import arrêté.[/] {exc.render()}", highlight=False)
         err.print(

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from observatoire.indicators.catalog import Component, Records
+from observatoire.sources.schema import COVERAGE_TABLE
 from observatoire.sql import identifier, literal
 from observatoire.status import WORST_FIRST, Status
 from observatoire.territories import perimeters, vintages
@@ -103,6 +104,8 @@ def unknown_record_codes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'rec_%' "
             "AND table_name NOT LIKE '%_cog'"
         ).fetchall()
+        # The coverage table repeats the communes of the records (and of rows not kept).
+        if not r[0].endswith(f"_{COVERAGE_TABLE}")
     ]
     out = {}
     for name in views:
@@ -276,6 +279,13 @@ def provenance_by_year(*frames: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("millesime").max(), pl.col("geo_vintage").max())
         .sort("year")
     )
+
+
+def coverage_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:
+    """View of the communes the records' files cover (year, commune, dep_complet) on the
+    current COG, or None when the source stores no coverage table (then only communes
+    with a record are covered)."""
+    return records_view(con, Records(rec.source, COVERAGE_TABLE))
 
 
 def records_view(con: duckdb.DuckDBPyConnection, rec: Records) -> str | None:

@@ -37,11 +37,16 @@ Batch: millesime = year of the sales (the latest year present unless given); par
 and per département), "<year>" for a national one (10 départements or more), so that
 importing dep 59 for 2023 does not replace dep 62 for 2023 (and do not import both the
 national file and a départemental file of the same year: their sales would add up);
-geo_vintage = millesime; row_count = number of dwelling sales kept.
+geo_vintage = millesime; row_count = number of data rows read (every row, kept or not).
+
+Coverage: a second table, `couverture`, lists the communes present in the file (any row
+read) per year and whether their département counts as whole (observatoire.sources.
+dvf_coverage): a file cut to one commune covers that commune, not its département.
 
 Scale: the national file has more than 15 million rows. The happy path is ONE DuckDB scan
-of the CSV (all columns read as VARCHAR, typed with TRY_CAST) that keeps only the "Vente"
-rows with a local other than a dépendance, then a group by id_mutation on those. Values
+of the CSV (all columns read as VARCHAR, typed with TRY_CAST), grouped by commune and
+year (rows read, communes present) that keeps, as a list per group, only the "Vente"
+rows with a local other than a dépendance; then a group by id_mutation on those. Values
 are checked (date, price, surface, type code, commune code) on the rows used; DuckDB
 itself rejects short or long rows and invalid UTF-8. Only when the scan fails or finds
 an invalid value does a second, slower pass in Python locate the lines (the first 50,
@@ -58,7 +63,9 @@ import duckdb
 
 from observatoire.problems import MAX_PROBLEMS_SHOWN
 from observatoire.sources.base import Batch, Problem, SourceError, SourceInfo
+from observatoire.sources.dvf_coverage import coverage, coverage_notes
 from observatoire.sources.dvf_file import CHECKS, COLUMNS, REQUIRED, locate_problems, read_header
+from observatoire.sources.schema import COVERAGE_TABLE
 
 __all__ = ["COLUMNS", "REQUIRED", "SOURCE", "Batch", "read"]
 
@@ -69,13 +76,20 @@ def read(
     path: Path,
     millesime: int | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    complete: tuple[str, ...] = (),
     **_: object,
 ) -> Batch:
+    """`complete`: départements the user declares whole in this file (see dvf_coverage)."""
     header = read_header(path)
     con = con if con is not None else duckdb.connect()
-    rows, mutations = (f"_dvf_{name}_{uuid.uuid4().hex[:12]}" for name in ("rows", "mutations"))
+    scan, rows, mutations = (
+        f"_dvf_{name}_{uuid.uuid4().hex[:12]}" for name in ("scan", "rows", "mutations")
+    )
     try:
-        con.execute(_scan_sql(rows), {"path": str(path)})
+        con.execute(_scan_sql(scan), {"path": str(path)})
+        con.execute(
+            f"CREATE TEMP TABLE {rows} AS SELECT unnest(kept, recursive := true) FROM {scan}"
+        )
     except duckdb.Error as exc:
         # Short rows, bad UTF-8, broken quoting: DuckDB stops at the first one; locate
         # them all line by line.
@@ -119,6 +133,9 @@ def read(
                 )
             ]
         )
+    read_count = con.execute(f"SELECT sum(n_rows) FROM {scan}").fetchone()
+    assert read_count is not None
+    covered, couverture = coverage(con, scan, millesime, complete, path.name)
     deps = sorted(stats.deps)
     part = str(millesime) if len(deps) >= _NATIONAL_FROM else "-".join([str(millesime), *deps])
     notes = [
@@ -133,15 +150,20 @@ def read(
         "Commune = code_commune du fichier (code en vigueur à la publication) ; "
         "ancien_code_commune ignoré.",
         "Commune absente = aucune vente de logement dans le fichier (0 vente, prix non "
-        "défini) ; Alsace-Moselle (57, 67, 68) et Mayotte ne sont pas couverts par DVF.",
+        "défini) si son département est complet dans le fichier, inconnue sinon ; "
+        "Alsace-Moselle (57, 67, 68) et Mayotte ne sont pas couverts par DVF.",
+        *coverage_notes(covered),
     ]
     return Batch(
         millesime=millesime,
         part=part,
         geo_vintage=millesime,
         layout="dvf_geolocalisees",
-        tables={"ventes": con.sql(_VENTES_SQL.format(mutations=mutations))},
-        row_count=stats.ventes,
+        tables={
+            "ventes": con.sql(_VENTES_SQL.format(mutations=mutations)),
+            COVERAGE_TABLE: couverture,
+        },
+        row_count=int(read_count[0]),
         notes=notes,
     )
 
@@ -152,21 +174,26 @@ _BAD = " OR ".join(f"({cond})" for cond, _ in CHECKS.values())
 _KEPT = "nature_mutation = 'Vente' AND coalesce(code_type_local <> '3', false)"
 
 
-def _scan_sql(rows: str) -> str:
-    # The only pass over the file. Keeps the "Vente" rows with a local other than a
-    # dépendance (a dwelling, a commercial local, or an invalid type code), a small part
-    # of the file; land, dépendances and other natures are never stored. Values are
-    # checked on the kept rows only: they are the only values used, and checking every
-    # row of a national file doubled the time of the scan.
+def _scan_sql(scan: str) -> str:
+    # The only pass over the file. One row per (commune, year) present: rows read, and
+    # the "Vente" rows with a local other than a dépendance (a dwelling, a commercial
+    # local, or an invalid type code), a small part of the file, as a list; land,
+    # dépendances and other natures are only counted. Values are checked on the kept
+    # rows only: they are the only values used, and checking every row of a national
+    # file doubled the time of the scan. The year of a row is the text before the first
+    # "-" of its date, not a cast: its validity matters only on kept rows.
     return f"""
-CREATE TEMP TABLE {rows} AS
-SELECT id_mutation, TRY_CAST(date_mutation AS DATE) AS date_mutation, code_commune,
-       id_parcelle, nombre_pieces_principales, lot1_numero,
-       code_type_local AS type_code, TRY_CAST(valeur_fonciere AS DOUBLE) AS valeur_fonciere,
-       TRY_CAST(surface_reelle_bati AS DOUBLE) AS surface_reelle_bati, ({_BAD}) AS is_bad
+CREATE TEMP TABLE {scan} AS
+SELECT code_commune, TRY_CAST(left(date_mutation, 4) AS INTEGER) AS year, count(*) AS n_rows,
+       list(struct_pack(
+           id_mutation, date_mutation := TRY_CAST(date_mutation AS DATE), code_commune,
+           id_parcelle, nombre_pieces_principales, lot1_numero, type_code := code_type_local,
+           valeur_fonciere := TRY_CAST(valeur_fonciere AS DOUBLE),
+           surface_reelle_bati := TRY_CAST(surface_reelle_bati AS DOUBLE), is_bad := ({_BAD})
+       )) FILTER (WHERE {_KEPT}) AS kept
 FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
               escape = '"', encoding = 'utf-8')
-WHERE {_KEPT}
+GROUP BY ALL
 """
 
 

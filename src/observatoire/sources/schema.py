@@ -19,6 +19,11 @@ from observatoire.status import OBSERVED, Status
 LINE = "_line"
 """Column added to every raw frame: the physical line of the record in the file (1-based)."""
 
+COVERAGE_TABLE = "couverture"
+"""Optional table of a records source (DVF): year, code_commune, dep, dep_complet: the
+communes the file covers, and whether their département is whole in the file (its absent
+communes then count as 0 records). Without it, only communes with a record are covered."""
+
 OBSERVATION_COLUMNS = {
     "level": pl.Utf8,  # COM, EPCI, DEP, REG, FR
     "code": pl.Utf8,

@@ -131,12 +131,14 @@ def import_file(
     source_name: str,
     path: Path,
     millesime: int | None = None,
+    complete: tuple[str, ...] = (),
     *,
     accept_fewer: bool = False,
 ) -> ImportResult:
     """Read, validate and store `path` as source `source_name`. Raises SourceError, and
     ShrinkError (one of them) when it would replace a stored slice with far fewer rows
-    or territories, unless `accept_fewer`."""
+    or territories, unless `accept_fewer`.
+    `complete`: départements declared whole in the file (DVF, see sources.dvf_coverage)."""
     info = sources.get(source_name)
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
@@ -145,7 +147,7 @@ def import_file(
     # cleans this import's area).
     remove_stale(settings.data_dir)
     with staging(root) as (con, tmp):
-        batch = info.read(path, millesime=millesime, con=con)
+        batch = info.read(path, millesime=millesime, con=con, complete=complete)
         for name, table in batch.tables.items():
             if isinstance(table, pl.DataFrame):
                 con.register("_incoming", table)
