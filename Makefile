@@ -76,10 +76,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The DVF volume bench, then the portal latency bench (both run even if one misses a target).
+# The DVF volume bench, the secrecy cost, then the portal latency bench (all run even if
+# one misses a target).
 bench: $(STAMP)
 	@status=0; \
 	$(BIN)/python -m bench.run || status=1; \
+	$(BIN)/python -m bench.secrecy || status=1; \
 	$(MAKE) --no-print-directory bench-portal || status=1; \
 	exit $$status
 

@@ -132,7 +132,10 @@ def metadata(
         )
     if secrecy.secondary:
         rules.append(
-            "secret secondaire (une commune masquée ne peut être retrouvée par différence)"
+            "secret secondaire audité : aucune valeur masquée ne se déduit de l'ensemble des "
+            "valeurs publiées (toutes échelles et regroupements) à moins de "
+            f"{secrecy.protection * 100:g} % près ; regroupements de moins de 3 communes "
+            "non diffusés"
         )
     statement = (
         "Les valeurs couvertes par le secret statistique ne sont pas diffusées : cellule vide "
