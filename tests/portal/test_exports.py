@@ -55,10 +55,11 @@ def test_map_csv_of_lens_lievin(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_exports_carry_the_cog_of_the_source_codes(client) -> None:  # type: ignore[no-untyped-def]
-    # base-cc-logement-2021 is on the geography of 1 January 2023 (demo SOURCES.md).
+    # The demo's base-cc-logement-2021 is on the geography of 1 January 2024: it holds none
+    # of the communes merged on that day (sources/insee_rp.py).
     name = "taux_vacance_communes_EPCI-246200364_2021.csv"
     rows = _csv(_download(client, "/api/v1/map", {**MAP, "format": "csv"}, name).content)
-    assert {r[HEADER.index("millesime_cog")] for r in rows[1:]} == {"2023"}
+    assert {r[HEADER.index("millesime_cog")] for r in rows[1:]} == {"2024"}
     book = openpyxl.load_workbook(
         io.BytesIO(
             _download(
@@ -67,16 +68,16 @@ def test_exports_carry_the_cog_of_the_source_codes(client) -> None:  # type: ign
         )
     )
     data = list(book["Données"].iter_rows(min_row=2, values_only=True))
-    assert {r[HEADER.index("millesime_cog")] for r in data} == {2023}
+    assert {r[HEADER.index("millesime_cog")] for r in data} == {2024}
     meta = {r[0]: r[1] for r in book["Métadonnées"].iter_rows(values_only=True)}
-    assert meta["Millésime du COG"].startswith("géographie au 1er janvier 2023")
+    assert meta["Millésime du COG"].startswith("géographie au 1er janvier 2024")
     # The values endpoint: the France total says what it leaves out, in the file too.
     params = {"indicator": "taux_vacance", "territory": "FR", "format": "csv"}
     france = _csv(_download(client, "/api/v1/values", params, "taux_vacance_FR.csv").content)
-    assert france[1][HEADER.index("millesime_cog")] == "2023"
+    assert france[1][HEADER.index("millesime_cog")] == "2024"
     assert france[1][HEADER.index("note")] == "France hors Mayotte (non couverts par la source)"
     body = client.get("/api/v1/values", {"indicator": "taux_vacance", "territory": "FR"}).json()
-    assert body["values"][0]["source"]["geo_vintage"] == 2023
+    assert body["values"][0]["source"]["geo_vintage"] == 2024
 
 
 def test_csv_keeps_leading_zeros_without_contours(client) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,10 @@ Two layouts are accepted:
 - the 12-column subset (CODGEO, P21_LOG ... P10_RP_MIDUR) seen in circulation.
 Quirks: separator ";", decimal point (comma tolerated), weighted non-integer counts;
 CODGEO may have lost its leading zero (subset file: 1001 for 01001). The RP of year N is
-published on the geography of 1 January N+2 (RP 2021 -> COG 2023).
+published on the geography of 1 January N+2 or N+3, depending on the release: the
+base-cc-logement-2021 in circulation holds none of the 13 communes merged on 1 January
+2024 and all 64 merged on 1 January 2025, so it is on the COG 2024. The geography is read
+from the codes (territories.vintages.best_geography), not assumed.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from observatoire.sources.base import (
     validate,
 )
 from observatoire.sources.schema import DWELLINGS, PEOPLE
+from observatoire.territories.vintages import best_geography
 
 # Variables kept, by their official name without the year prefix (P21_LOGVAC -> LOGVAC).
 VARIABLES = {
@@ -112,7 +116,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     return Batch(
         millesime=millesime,
         part="COM",
-        geo_vintage=millesime + 2,
+        geo_vintage=best_geography(obs["code"].unique().to_list(), (millesime + 2, millesime + 3)),
         layout=layout,
         tables={"observations": obs},
         row_count=typed.height,
