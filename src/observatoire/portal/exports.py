@@ -18,12 +18,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import xlsxwriter
 from django.http import HttpResponse
 
 from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
 from observatoire.status import VISIBLE, Status
+from observatoire.tabular import xlsx_book
 
 COLUMNS = (
     "code",
@@ -151,7 +151,7 @@ def metadata(
 
 def to_xlsx(rows: Sequence[dict[str, Any]], meta: Sequence[tuple[str, str]]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_book(buffer)
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet("Données")
