@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
-.PHONY: demo test lint bench bench-portal install system-packages clean
+.PHONY: demo test lint bench bench-portal bench-load install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,17 +76,21 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The DVF volume bench, the secrecy cost, then the portal latency bench (all run even if
-# one misses a target).
+# The DVF volume bench, the secrecy cost, the portal latency bench, then the load bench
+# (20 concurrent clients): all run even if one misses a target.
 bench: $(STAMP)
 	@status=0; \
 	$(BIN)/python -m bench.run || status=1; \
 	$(BIN)/python -m bench.secrecy || status=1; \
 	$(MAKE) --no-print-directory bench-portal || status=1; \
+	$(MAKE) --no-print-directory bench-load || status=1; \
 	exit $$status
 
 bench-portal: $(STAMP)
 	$(BIN)/python -m bench.portal
+
+bench-load: $(STAMP)
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) var bench/out

@@ -322,3 +322,56 @@ def test_the_documented_partner_template_is_the_one_read(web: Any) -> None:
     assert products is not None and stages is not None
     assert tuple(re.findall(r"`([a-z_]+)`", products[1])) == partner_data.PRODUCTS
     assert tuple(re.findall(r"`([a-z_]+)`", stages[1])) == partner_data.STAGES
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["dimension-declared", "streamed"])
+def test_a_million_line_workbook_is_refused_at_the_cap_in_bounded_memory(
+    signed_in: Callable[..., Client], declared: bool
+) -> None:
+    """A 0.5 MB xlsx of a million lines used to be read whole before the 5,000-line
+    check (77 s of CPU, 450 MB: a killed gunicorn worker). Refused at the cap, whether
+    the sheet declares its dimension or only reading finds it."""
+    import tracemalloc
+
+    from tests.support import with_million_lines
+
+    contributeur = signed_in("contributeur", [LENS_EPCI])
+    line = ["62498", "1 rue X", "Résidence", 10, "plai", 2026, "livree"]
+    small = xlsx({"Projets": [PROJETS, line]}).getvalue()
+    bomb = io.BytesIO(with_million_lines(small, "Projets", PROJETS, line, declared))
+    bomb.name = "projets.xlsx"
+    before = counts()
+    tracemalloc.start()
+    try:
+        response = contributeur.post(UPLOAD, {"fichier": bomb, "modele": "projets"})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    html = response.content.decode()
+    assert response.status_code == 200 and "rien n'a été enregistré" in html
+    [(sheet, _, _, _, message)] = report(html)
+    assert sheet == "Projets" and "plus de 5000 lignes" in message.lower()
+    assert "découpez" in message
+    assert peak < 64 * 1024 * 1024, peak
+    assert counts() == before
+
+
+def test_a_csv_of_too_many_lines_or_a_huge_field_is_refused_in_french(
+    signed_in: Callable[..., Client],
+) -> None:
+    contributeur = signed_in("contributeur", [LENS_EPCI])
+    line = "62498;1 rue X;Résidence;10;plai;2026;livree\n"
+    many = io.BytesIO((";".join(PROJETS) + "\n" + line * 5001).encode())
+    many.name = "projets.csv"
+    rows = report(
+        contributeur.post(UPLOAD, {"fichier": many, "modele": "projets"}).content.decode()
+    )
+    assert [r[:2] for r in rows] == [("Projets", "5002")]
+    assert "plus de 5000 lignes" in rows[0][4].lower()
+    huge = io.BytesIO((";".join(PROJETS) + "\n" + "62498;" + "x" * 200_000 + "\n").encode())
+    huge.name = "projets.csv"
+    rows = report(
+        contributeur.post(UPLOAD, {"fichier": huge, "modele": "projets"}).content.decode()
+    )
+    assert [r[:2] for r in rows] == [("Projets", "2")]
+    assert "131 072 caractères" in rows[0][4].lower()

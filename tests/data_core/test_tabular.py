@@ -85,9 +85,9 @@ def test_decoding_as_spreadsheets_save_text() -> None:
 
 def test_an_unreadable_workbook() -> None:
     with pytest.raises(UnreadableError):
-        open_workbook(b"not a workbook")
+        open_workbook(b"not a workbook", 10)
     with pytest.raises(UnreadableError):
-        open_workbook(io.BytesIO(b"PK\x03\x04 broken"))
+        open_workbook(io.BytesIO(b"PK\x03\x04 broken"), 10)
 
 
 def test_problems_are_located_by_sheet_or_file() -> None:
@@ -97,3 +97,62 @@ def test_problems_are_located_by_sheet_or_file() -> None:
     )
     assert str(Problem("a.xlsx", "m.", kind="classeur")) == "classeur « a.xlsx » : m."
     assert str(Problem("a.csv", "m.", 2)) == "fichier « a.csv », ligne 2 : m."
+
+
+def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, lines in sheets.items():
+        ws = wb.create_sheet(title)
+        for line in lines:
+            ws.append(line)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_past_its_bounds_is_refused_in_french_naming_the_bound() -> None:
+    from observatoire.tabular import MAX_CELL_CHARS, TooLargeError, capped, sheet_rows
+
+    many = _workbook({f"F{i}": [["a"]] for i in range(51)})
+    with pytest.raises(TooLargeError, match="51 feuilles : 50 au plus"):
+        open_workbook(many, 10)
+    wide = open_workbook(_workbook({"Projets": [["a"] * 101]}), 10)
+    with pytest.raises(TooLargeError, match="101 colonnes : 100 au plus") as refused:
+        sheet_rows(wide["Projets"], 10)
+    assert refused.value.sheet == "Projets"
+    # openpyxl cuts a cell at Excel's limit; CSV fields go up to 131,072 characters.
+    with pytest.raises(TooLargeError, match="32768 caractères : 32767 au plus") as refused:
+        list(capped([["a", "b"], ["1", "x" * (MAX_CELL_CHARS + 1)]], 10))
+    assert (refused.value.line, refused.value.column) == (2, "B")
+
+
+def test_the_line_cap_counts_filled_lines_and_bounds_blank_ones() -> None:
+    from observatoire.tabular import BLANK_MARGIN, TooLargeError, capped
+
+    # Blank lines do not count: a header and three filled lines pass a cap of four.
+    assert len(list(capped([["h"], [None], ["1"], [""], ["2"], ["3"]], 4))) == 6
+    with pytest.raises(TooLargeError, match="plus de 3 lignes") as refused:
+        list(capped([["h"], ["1"], ["2"], ["3"], ["4"]], 4, "Projets"))
+    assert (refused.value.sheet, refused.value.line) == ("Projets", 5)
+    # Formatted blank lines below the data: tolerated up to the margin, never read on.
+    blank = [["h"]] + [[None]] * (BLANK_MARGIN + 10)
+    with pytest.raises(TooLargeError):
+        list(capped(blank, 4))
+
+
+def test_the_shared_strings_openpyxl_keeps_in_memory_are_bounded() -> None:
+    import zipfile
+
+    from observatoire.tabular import MAX_SHARED_STRINGS_BYTES, TooLargeError
+
+    out = io.BytesIO()
+    source = zipfile.ZipFile(io.BytesIO(_workbook({"Projets": [["a"]]})))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        archive.writestr("xl/sharedStrings.xml", b" " * (MAX_SHARED_STRINGS_BYTES + 1))
+    with pytest.raises(TooLargeError, match="les textes du classeur pèsent 32 Mo"):
+        open_workbook(out.getvalue(), 10)

@@ -345,3 +345,23 @@ def test_demo_call_bilan_pdf(client: Any, web: Settings) -> None:
     )
     assert expected.replace(",", " ") in flat  # split() folds the narrow no-break spaces
     assert call.title in flat
+
+
+def test_bilan_xlsx_stores_contributed_text_as_text(client: Any, plan: Any) -> None:
+    """A source typed by a contributeur was written as a formula into the public bilan
+    workbook (DDE attack when opened in Excel): it stays the text typed."""
+    from openpyxl import load_workbook
+
+    from observatoire.plans.models import ActionIndicator, IndicatorEntry
+
+    attack = "=cmd|' /C calc'!A0"
+    IndicatorEntry.objects.filter(indicator__action__plan=plan).update(source=attack)
+    ActionIndicator.objects.filter(action__plan=plan, indicator_code="").update(
+        label='=HYPERLINK("http://exemple.invalid","Cliquez")'
+    )
+    response = client.get(f"/plans/{plan.pk}/bilan/2024/xlsx/")
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells}
+    assert attack in texts and '=HYPERLINK("http://exemple.invalid","Cliquez")' in texts

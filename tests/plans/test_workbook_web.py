@@ -146,3 +146,34 @@ def test_a_file_that_is_not_a_workbook_is_refused_before_reading(animateur: Any)
     """The upload guard sniffs the bytes: a CSV renamed .xlsx is refused like a .csv."""
     response = animateur.post("/plans/importer/", {"classeur": upload(b"a;b\n", "plan.xlsx")})
     assert "n&#x27;est pas un classeur .xlsx" in response.content.decode()
+
+
+def test_a_million_line_workbook_is_refused_at_the_cap_in_bounded_memory(
+    animateur: Any,
+) -> None:
+    """The real Lens-Liévin PLH workbook whose `Objectifs` sheet carries a million lines
+    (560 KB): the import had no cap and read it whole. Refused in French at the cap,
+    nothing saved, in bounded memory."""
+    import tracemalloc
+    from pathlib import Path
+
+    from tests.support import with_million_lines
+
+    import observatoire
+
+    plh = Path(observatoire.__file__).parent / "data/plans/call-plh-2014-2020.xlsx"
+    header = ["territoire", "annee", "produit", "objectif"]
+    bomb = with_million_lines(plh.read_bytes(), "Objectifs", header, ["COM:62498", 2015, "plai", 1])
+    before = table_counts()
+    tracemalloc.start()
+    try:
+        response = animateur.post("/plans/importer/", {"classeur": upload(bomb, "plh.xlsx")})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    page = response.content.decode()
+    assert response.status_code == 200 and "rien n'a été importé" in page
+    table = page[page.index('id="rapport"') :]
+    assert "Objectifs" in table and "plus de 50000 lignes" in table.lower()
+    assert peak < 128 * 1024 * 1024, peak
+    assert table_counts() == before

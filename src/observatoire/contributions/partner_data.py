@@ -17,7 +17,9 @@ from observatoire.plans.models import Operation
 from observatoire.problems import Problem
 from observatoire.tabular import (
     Column,
+    TooLargeError,
     UnreadableError,
+    capped,
     cell_text,
     commune_code,
     csv_delimiter,
@@ -27,6 +29,7 @@ from observatoire.tabular import (
     match_header,
     open_workbook,
     records,
+    sheet_rows,
 )
 from observatoire.territories import Level, Territory, TerritoryError
 
@@ -118,15 +121,6 @@ class Checker:
         lines = list(records(table[1:], header))
         if not lines:
             self.problem(sheet, None, None, None, "aucune ligne de données sous les en-têtes.")
-        if len(lines) > MAX_ROWS:
-            self.problem(
-                sheet,
-                None,
-                None,
-                str(len(lines)),
-                f"plus de {MAX_ROWS} lignes : découpez le fichier.",
-            )
-            return
         for n, row in lines:
             self.line(sheet, n, {c: cell_text(v) for c, v in row.items()})
 
@@ -262,15 +256,7 @@ def read(
     when there is no problem at all."""
     checker = Checker(file_name, user)
     name = file_name.lower()
-    if name.endswith(".xlsx"):
-        for sheet, table in _xlsx_tables(content, checker):
-            checker.sheet(sheet, table)
-    elif name.endswith(".csv"):
-        sheet = PROJETS if csv_template == "projets" else PROGRAMMATION
-        lines = _csv_table(content, checker, sheet)
-        if lines is not None:
-            checker.sheet(sheet, lines)
-    else:
+    if not name.endswith((".xlsx", ".csv")):
         checker.problem(
             "",
             None,
@@ -278,6 +264,18 @@ def read(
             file_name,
             "format non accepté : déposez un classeur .xlsx ou un fichier .csv.",
         )
+        return [], checker.problems
+    try:
+        if name.endswith(".xlsx"):
+            for sheet, table in _xlsx_tables(content, checker):
+                checker.sheet(sheet, table)
+        else:
+            sheet = PROJETS if csv_template == "projets" else PROGRAMMATION
+            lines = _csv_table(content, checker, sheet)
+            if lines is not None:
+                checker.sheet(sheet, lines)
+    except TooLargeError as exc:
+        checker.problem(exc.sheet or "", exc.line, exc.column, exc.value, str(exc))
     return (checker.rows if not checker.problems else []), checker.problems
 
 
@@ -288,16 +286,20 @@ def _xlsx_tables(content: bytes, checker: Checker) -> list[tuple[str, list[list[
         )
         return []
     try:
-        wb = open_workbook(content, read_only=True)
+        wb = open_workbook(content, MAX_ROWS + 1)
+    except TooLargeError:
+        raise
     except UnreadableError:
         checker.problem("", None, None, None, "ce classeur .xlsx est illisible ou endommagé.")
         return []
     out = []
-    for sheet in SPECS:
-        ws = find_sheet(wb, sheet)
-        if ws is not None:
-            out.append((sheet, [list(r) for r in ws.iter_rows(values_only=True)]))
-    wb.close()
+    try:
+        for sheet in SPECS:
+            ws = find_sheet(wb, sheet)
+            if ws is not None:
+                out.append((sheet, [list(r) for r in sheet_rows(ws, MAX_ROWS + 1)]))
+    finally:
+        wb.close()
     if not out:
         checker.problem(
             "",
@@ -314,4 +316,19 @@ def _csv_table(content: bytes, checker: Checker, sheet: str) -> list[list[Any]] 
     if "\x00" in text:
         checker.problem(sheet, None, None, None, "ce fichier n'est pas un fichier texte CSV.")
         return None
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))]
+    lines = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))
+    try:
+        return [list(r) for r in capped(lines, MAX_ROWS + 1, sheet)]
+    # The csv module refuses a field of more than 131,072 characters.
+    except csv.Error:
+        checker.problem(
+            sheet,
+            lines.line_num,
+            None,
+            None,
+            (
+                "ligne illisible : un champ de plus de 131 072 caractères "
+                "ou des guillemets mal fermés."
+            ),
+        )
+        return None

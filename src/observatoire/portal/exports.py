@@ -20,12 +20,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import xlsxwriter
 from django.http import HttpResponse
 
 from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
 from observatoire.status import VISIBLE, Status
+from observatoire.tabular import xlsx_book
 from observatoire.territories.referential import COG_YEAR
 
 COLUMNS = (
@@ -183,7 +183,7 @@ def _geography(rows: Sequence[dict[str, Any]]) -> str:
 
 def to_xlsx(rows: Sequence[dict[str, Any]], meta: Sequence[tuple[str, str]]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_book(buffer)
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet("Données")

@@ -8,9 +8,8 @@ import io
 from datetime import date, datetime
 from typing import Any
 
-import xlsxwriter
-
 from observatoire.plans.reports.payloads import Amounts, BilanPayload, Figures
+from observatoire.tabular import xlsx_book
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEMO_NOTE = (
@@ -21,7 +20,7 @@ DEMO_NOTE = (
 
 class _Book:
     def __init__(self, buffer: io.BytesIO, payload: BilanPayload) -> None:
-        self.book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        self.book = xlsx_book(buffer)
         # Stable document properties: the same payload gives the same file.
         created = datetime.combine(date.fromisoformat(payload["generated_on"]), datetime.min.time())
         self.book.set_properties(

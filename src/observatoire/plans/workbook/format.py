@@ -95,6 +95,9 @@ SHEETS: dict[str, tuple[Column, ...]] = {
 MAX_AMOUNT = Decimal("999999999999.99")  # BudgetLine: 14 digits, 2 decimals
 MAX_TERRITORY = 40  # territory fields of the models
 MAX_DWELLINGS = 10_000_000
+# Lines per sheet, header included: the objectives of a département's 650 communes over
+# a six-year plan, for the seven products, make 27,300 lines.
+MAX_LINES = 50_001
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 

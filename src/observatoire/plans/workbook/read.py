@@ -15,6 +15,7 @@ from observatoire.plans.workbook import format as fmt
 from observatoire.plans.workbook.format import Choices, Column
 from observatoire.problems import Problem
 from observatoire.tabular import (
+    TooLargeError,
     UnreadableError,
     commune_code,
     find_sheet,
@@ -22,6 +23,7 @@ from observatoire.tabular import (
     match_header,
     open_workbook,
     records,
+    sheet_rows,
 )
 from observatoire.territories import Level, Territory, TerritoryError
 
@@ -113,8 +115,15 @@ class Reader:
     def _read_sheet(self, ws: Any, columns: tuple[Column, ...]) -> Sheet | None:
         spec = {c.name: c for c in columns}
         self.specs[ws.title] = spec
-        rows = ws.iter_rows(values_only=True)
-        header = match_header([clean(v) for v in next(rows, ())], columns)
+        try:
+            return self._checked_sheet(ws, spec)
+        except TooLargeError as exc:
+            self.problem(ws.title, str(exc), exc.line, exc.column, exc.value)
+            return None
+
+    def _checked_sheet(self, ws: Any, spec: dict[str, Column]) -> Sheet | None:
+        rows = sheet_rows(ws, fmt.MAX_LINES)
+        header = match_header([clean(v) for v in next(rows, ())], tuple(spec.values()))
         listing = ", ".join(spec)
         for _, written in sorted(header.unknown + header.repeated):
             if header_key(written) in spec:
@@ -336,9 +345,12 @@ def _shown(key: Any) -> str:
 
 
 def load(source: Source) -> Any:
-    """The openpyxl workbook (cached values, not formulas); ValueError when unreadable."""
+    """The openpyxl workbook (cached values, not formulas); TooLargeError past the
+    bounds of `tabular`, ValueError when unreadable."""
     try:
-        return open_workbook(source)
+        return open_workbook(source, fmt.MAX_LINES)
+    except TooLargeError:
+        raise
     except UnreadableError as exc:
         raise ValueError(
             "fichier illisible : un classeur Excel .xlsx est attendu "

@@ -28,7 +28,7 @@ from observatoire.plans.workbook.format import SHEETS, ParsedPlan
 from observatoire.plans.workbook.read import Reader, Source, load, source_name
 from observatoire.plans.workbook.write import export_workbook
 from observatoire.problems import Problem, render
-from observatoire.tabular import header_key
+from observatoire.tabular import TooLargeError, header_key
 
 __all__ = [
     "ParsedPlan",
@@ -57,6 +57,9 @@ def read_workbook(source: Source) -> tuple[ParsedPlan | None, list[Problem]]:
     reader = Reader(source_name(source))
     try:
         workbook = load(source)
+    except TooLargeError as exc:
+        reader.problem(exc.sheet, str(exc), exc.line, exc.column, exc.value)
+        return None, reader.problems
     except ValueError as exc:
         reader.problem(None, str(exc))
         return None, reader.problems
