@@ -23,7 +23,8 @@ def test_subset_layout_restores_leading_zeros_and_reads_2021(fixtures: Path) -> 
     batch = READ(fixtures / SUBSET)
     obs = batch.tables["observations"]
     assert batch.millesime == 2021 and batch.layout == "extrait"
-    assert batch.geo_vintage == 2023  # RP 2021 is published on the COG of 1 January 2023
+    # No commune of this extract tells the 2023 geography from the 2024 one: the older.
+    assert batch.geo_vintage == 2023
     assert set(obs["year"].unique()) == {2021}  # the P10_* columns of the subset are empty
     assert value(obs, "01001", "LOG") == pytest.approx(372.387493855914)
     assert value(obs, "62498", "LOGVAC") == pytest.approx(1972.552878, rel=1e-6)
@@ -133,3 +134,40 @@ def test_gzipped_file_reads_the_same(tmp_path: Path, fixtures: Path) -> None:
     plain = READ(fixtures / SUBSET).tables["observations"]
     assert READ(gz).tables["observations"].equals(plain)
     shutil.rmtree(tmp_path)
+
+
+DEMO_RP = (
+    Path(__file__).parents[2]
+    / "src/observatoire/data/demo/insee_rp_logement/base-cc-logement-2021-subset.csv.gz"
+)
+
+
+def test_the_national_file_is_read_on_its_own_geography(tmp_path: Path) -> None:
+    """The base-cc-logement-2021 in circulation is on the COG 2024 (none of the 13 communes
+    merged on 1 January 2024, all 64 merged on 1 January 2025), and INSEE leaves blank the
+    communes restored that day: their dwellings are in the commune they left."""
+    from observatoire.indicators.cube import build, referential_for
+    from observatoire.indicators.query import Cube
+    from observatoire.settings import Settings
+    from observatoire.territories import Territory
+    from observatoire.warehouse.imports import import_file
+
+    batch = READ(DEMO_RP)
+    assert batch.geo_vintage == 2024
+    obs = batch.tables["observations"]
+    assert "60694" not in set(obs["code"])  # Villotran, restored in 2024: blank row
+    origin = obs.filter(pl.col("code") == "60054")
+    assert set(origin["geo_vintage"]) == {2023}  # Les Hauts-Talican, Villotran included
+    settings = Settings.from_env(tmp_path)
+    import_file(settings, "insee_rp_logement", DEMO_RP)
+    build(settings)
+    with Cube(settings, referential_for(settings)) as cube:
+        france = cube.value("taux_vacance", Territory.parse("FR"), 2021)
+        bazeilles = cube.value("log_total", Territory.parse("COM:08053"), 2021)
+        villotran = cube.value("log_total", Territory.parse("COM:60694"), 2021)
+        oise = cube.value("log_total", Territory.parse("DEP:60"), 2021)
+    # Before: "11 commune(s) sans valeur connue", then "3 commune(s)...".
+    assert france.status == "ok" and france.value == pytest.approx(8.1, abs=0.05)
+    assert bazeilles.status == "ok"  # merged with La Moncelle in 2024: whole in the file
+    assert villotran.status == "estimated" and villotran.value > 0
+    assert oise.status == "ok"  # holds both parts: exact

@@ -54,6 +54,17 @@ def load_referential(con: duckdb.DuckDBPyConnection, ref: Referential) -> None:
         con.unregister("_f")
 
 
+def _has_row_geo(con: duckdb.DuckDBPyConnection, alias: str) -> bool:
+    """Whether a slice's observations carry their own COG year on some rows."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = ? "
+            "AND table_name = 'observations' AND column_name = 'geo_vintage'",
+            [alias],
+        ).fetchone()[0]  # type: ignore[index]
+    )
+
+
 def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> None:
     """Attach every slice read-only and union their observations and records."""
     obs_parts: list[str] = []
@@ -62,16 +73,19 @@ def attach(con: duckdb.DuckDBPyConnection, imports: Sequence[StoredImport]) -> N
         alias = f"w{i}"
         con.execute(f"ATTACH {literal(imp.path)} AS {alias} (READ_ONLY)")
         prov = imp.provenance
+        geo = f"{prov.get('geo_vintage') or 'NULL'}::INTEGER"
         meta = (
             f"{literal(imp.source)} AS source, {int(imp.millesime)} AS millesime, "
-            f"{prov.get('geo_vintage') or 'NULL'}::INTEGER AS geo_vintage, "
+            f"{geo} AS geo_vintage, "
             f"{literal(str(prov.get('imported_at')))} AS imported_at, "
             f"nullif({literal(str(prov.get('perimeter') or ''))}, '') AS perimeter"
         )
         if "observations" in imp.tables:
+            row_geo = f"coalesce(o.geo_vintage, {geo})" if _has_row_geo(con, alias) else geo
+            obs_meta = meta.replace(f"{geo} AS geo_vintage", f"{row_geo} AS geo_vintage")
             obs_parts.append(
-                f"SELECT {meta}, level, code, year, variable, value, status "
-                f"FROM {alias}.observations"
+                f"SELECT {obs_meta}, level, code, year, variable, value, status "
+                f"FROM {alias}.observations o"
             )
         for table in imp.tables:
             if table != "observations":

@@ -33,8 +33,8 @@ from observatoire.sources.base import (
     read_rows,
     validate,
 )
-from observatoire.sources.schema import DWELLINGS, PEOPLE
-from observatoire.territories.vintages import best_geography
+from observatoire.sources.schema import DWELLINGS, PEOPLE, ROW_GEO_VINTAGE
+from observatoire.territories import vintages
 
 # Variables kept, by their official name without the year prefix (P21_LOGVAC -> LOGVAC).
 VARIABLES = {
@@ -113,13 +113,41 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             continue
         parts.append(melt_values(typed, level="COM", code="CODGEO", year=year, variables=cols))
     obs = pl.concat(parts)
+    geo = vintages.best_geography(obs["code"].unique().to_list(), (millesime + 2, millesime + 3))
+    obs = _restored_left_in_their_origin(obs, geo)
     return Batch(
         millesime=millesime,
         part="COM",
-        geo_vintage=best_geography(obs["code"].unique().to_list(), (millesime + 2, millesime + 3)),
+        geo_vintage=geo,
         layout=layout,
         tables={"observations": obs},
         row_count=typed.height,
+    )
+
+
+def _restored_left_in_their_origin(obs: pl.DataFrame, geo: int) -> pl.DataFrame:
+    """INSEE leaves blank the communes created or restored on 1 January of the file's
+    geography: their dwellings are still counted in the commune they came from (RP 2021 on
+    the COG 2024: 60694 Villotran in 60054, 85165 L'Oie and 85212 Sainte-Florence in
+    85084). The origin's rows are on the previous geography: harmonisation then apportions
+    them by population, marked estimated, as for any restoration."""
+    created = vintages.created_on(geo)
+    blank = (
+        obs.filter(pl.col("code").is_in(list(created)))
+        .group_by("code")
+        .agg(pl.col("value").is_null().all().alias("blank"))
+        .filter("blank")["code"]
+        .to_list()
+    )
+    if not blank:
+        return obs
+    origins = {created[c] for c in blank}
+    return obs.filter(~pl.col("code").is_in(blank)).with_columns(
+        pl.when(pl.col("code").is_in(list(origins)))
+        .then(pl.lit(geo - 1))
+        .otherwise(None)
+        .cast(pl.Int32)
+        .alias(ROW_GEO_VINTAGE)
     )
 
 

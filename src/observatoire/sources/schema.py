@@ -32,6 +32,9 @@ OBSERVATION_COLUMNS = {
     "value": pl.Float64,  # null when secret or missing
     "status": pl.Utf8,  # ok | secret | missing | estimated
 }
+# Optional: the COG year of this row's code when it differs from the batch's (a producer
+# that leaves some communes on an older geography; see sources/insee_rp.py).
+ROW_GEO_VINTAGE = "geo_vintage"
 
 
 class SourceError(Exception):
@@ -146,7 +149,10 @@ class SourceInfo:
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise a frame to the observation contract (types, column order, status check)."""
-    frame = rows.select([pl.col(name).cast(dtype) for name, dtype in OBSERVATION_COLUMNS.items()])
+    columns = dict(OBSERVATION_COLUMNS)
+    if ROW_GEO_VINTAGE in rows.columns:
+        columns[ROW_GEO_VINTAGE] = pl.Int32
+    frame = rows.select([pl.col(name).cast(dtype) for name, dtype in columns.items()])
     bad = frame.filter(~pl.col("status").is_in(list(OBSERVED)))
     if bad.height:
         raise ValueError(f"statut inconnu : {bad['status'][0]}")

@@ -222,6 +222,20 @@ def codes_at(year: int) -> frozenset[str]:
     return frozenset(atom for atoms in _states(year).values() for atom in atoms)
 
 
+def created_on(year: int) -> dict[str, str]:
+    """Communes created or restored on 1 January `year` -> the commune they came from."""
+    day = f"{year}-01-01"
+    return {
+        row["COM_AP"]: row["COM_AV"]
+        for row in mouvements()
+        if row["DATE_EFF"] == day
+        and row["MOD"] in ("20", "21")
+        and row["TYPECOM_AV"] == "COM"
+        and row["TYPECOM_AP"] == "COM"
+        and row["COM_AP"] != row["COM_AV"]
+    }
+
+
 def best_geography(codes: Iterable[str], candidates: Sequence[int]) -> int:
     """The COG year, among `candidates` (oldest first), of a file's commune codes. Between
     two candidates, communes merged in the meantime decide: one of their old codes in the
