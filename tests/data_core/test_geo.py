@@ -268,6 +268,16 @@ def test_results_are_private_copies() -> None:
     assert again["features"][0]["geometry"]["coordinates"]
 
 
+def test_shared_geometries_keep_properties_private() -> None:
+    # The map API only adds properties and serialises: it reads shapes parsed once.
+    first = features(Level.COM, LENS_LIEVIN, private=False)
+    first["features"][0]["properties"]["nom"] = "modifié"
+    again = features(Level.COM, LENS_LIEVIN, private=False)
+    assert again["features"][0]["properties"]["nom"] != "modifié"
+    assert again["features"][0]["geometry"] is first["features"][0]["geometry"]
+    assert again == features(Level.COM, LENS_LIEVIN)  # same document as a private copy
+
+
 def test_groupings_through_the_referential() -> None:
     ref = national().with_groupings(
         [Grouping("lens-lievin-nord", "Lens et Liévin", "secteur", ("62498", "62510"))]

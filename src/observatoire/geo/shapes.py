@@ -99,19 +99,37 @@ def _label(t: Territory, ref: Referential) -> str:
         return t.id
 
 
-def _shipped(level: Level, code: str, ref: Referential) -> dict[str, Any] | None:
-    """A new feature object, or None if not shipped."""
-    text = None
+def _shipped(
+    level: Level, code: str, ref: Referential, *, private: bool = True
+) -> dict[str, Any] | None:
+    """A new feature object, or None if not shipped. With `private=False` only its
+    `properties` are its own: the geometry is shared and must not be changed."""
+    layer = None
     if level is Level.COM:
         dep = ref.commune_dep.get(code)
         if dep in covered_departements():
-            text = _layer(f"communes-{dep}.geojson.gz").get(code)
+            layer = f"communes-{dep}.geojson.gz"
     elif level in _FILES:
-        text = _layer(_FILES[level]).get(code)
-    if text is None:
+        layer = _FILES[level]
+    if layer is None:
         return None
-    feature: dict[str, Any] = json.loads(text)
+    if private:
+        text = _layer(layer).get(code)
+        return json.loads(text) if text is not None else None
+    parsed = _parsed(layer, code)
+    if parsed is None:
+        return None
+    feature = dict(parsed)
+    feature["properties"] = dict(parsed.get("properties") or {})
     return feature
+
+
+@cache
+def _parsed(layer: str, code: str) -> dict[str, Any] | None:
+    # Parsing 887 commune shapes took 60 % of a Pas-de-Calais map request (bench.load):
+    # for callers that only serialise, each shape is parsed once per process.
+    text = _layer(layer).get(code)
+    return json.loads(text) if text is not None else None
 
 
 def _all_codes(level: Level) -> list[str]:
@@ -130,7 +148,11 @@ def _resolve(within: Territory | None, ref: Referential) -> Territory | None:
 
 
 def features(
-    level: Level | str, within: Territory | None = None, *, referential: Referential | None = None
+    level: Level | str,
+    within: Territory | None = None,
+    *,
+    referential: Referential | None = None,
+    private: bool = True,
 ) -> dict[str, Any]:
     """The territories of `level` inside `within` (all shipped ones if None), as a GeoJSON
     FeatureCollection (a new dict at each call, with its `bbox`).
@@ -139,6 +161,8 @@ def features(
     least one commune in it), départements of REG:28, régions of France. `within` of the
     same level gives that territory alone. Pass `referential` to use user groupings (GRP).
     Raises GeoError if a territory is unknown or one of the requested contours not shipped.
+    `private=False` (a caller that only adds properties and serialises): geometries are
+    shared between calls, to be read only.
     """
     ref = referential or national()
     level = Level(level)
@@ -161,7 +185,7 @@ def features(
         codes = [t.code for t in ref.children(scope, level)]
     found, absent = [], []
     for code in codes:
-        feature = _shipped(level, code, ref)
+        feature = _shipped(level, code, ref, private=private)
         if feature is None:
             absent.append(code)
         else:

@@ -298,7 +298,7 @@ def choropleth(
     shapes = None
     if format in ("json", "geojson"):
         try:  # before the figures: a map without contours fails fast
-            shapes = geo.features(lvl, scope, referential=ref)
+            shapes = geo.features(lvl, scope, referential=ref, private=False)
         except geo.GeoError as exc:
             raise HttpError(422, str(exc)) from None
     year, found = _pick(ind, kids, scope, year)
