@@ -9,7 +9,7 @@ CODGEO may have lost its leading zero (subset file: 1001 for 01001). The RP of y
 published on the geography of 1 January N+2 or N+3, depending on the release: the
 base-cc-logement-2021 in circulation holds none of the 13 communes merged on 1 January
 2024 and all 64 merged on 1 January 2025, so it is on the COG 2024. The geography is read
-from the codes (territories.vintages.best_geography), not assumed.
+from the codes (territories.geography.best_geography), not assumed.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from observatoire.sources.base import (
     validate,
 )
 from observatoire.sources.schema import DWELLINGS, PEOPLE, ROW_GEO_VINTAGE
-from observatoire.territories import vintages
+from observatoire.territories import geography
 
 # Variables kept, by their official name without the year prefix (P21_LOGVAC -> LOGVAC).
 VARIABLES = {
@@ -113,7 +113,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             continue
         parts.append(melt_values(typed, level="COM", code="CODGEO", year=year, variables=cols))
     obs = pl.concat(parts)
-    geo = vintages.best_geography(obs["code"].unique().to_list(), (millesime + 2, millesime + 3))
+    geo = geography.best_geography(obs["code"].unique().to_list(), (millesime + 2, millesime + 3))
     obs = _restored_left_in_their_origin(obs, geo)
     return Batch(
         millesime=millesime,
@@ -130,8 +130,8 @@ def _restored_left_in_their_origin(obs: pl.DataFrame, geo: int) -> pl.DataFrame:
     geography: their dwellings are still counted in the commune they came from (RP 2021 on
     the COG 2024: 60694 Villotran in 60054, 85165 L'Oie and 85212 Sainte-Florence in
     85084). The origin's rows are on the previous geography: harmonisation then apportions
-    them by population, marked estimated, as for any restoration."""
-    created = vintages.created_on(geo)
+    them by population, marked estimated, as for any restoration (territories.vintages)."""
+    created = geography.created_on(geo)
     blank = (
         obs.filter(pl.col("code").is_in(list(created)))
         .group_by("code")

@@ -41,7 +41,6 @@ d'événement; and the rows themselves):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -220,43 +219,6 @@ def _states(from_year: int) -> dict[str, Parts]:
 def codes_at(year: int) -> frozenset[str]:
     """The commune codes of the COG of 1 January `year` (arrondissements excluded)."""
     return frozenset(atom for atoms in _states(year).values() for atom in atoms)
-
-
-def created_on(year: int) -> dict[str, str]:
-    """Communes created or restored on 1 January `year` -> the commune they came from."""
-    day = f"{year}-01-01"
-    return {
-        row["COM_AP"]: row["COM_AV"]
-        for row in mouvements()
-        if row["DATE_EFF"] == day
-        and row["MOD"] in ("20", "21")
-        and row["TYPECOM_AV"] == "COM"
-        and row["TYPECOM_AP"] == "COM"
-        and row["COM_AP"] != row["COM_AV"]
-    }
-
-
-def best_geography(codes: Iterable[str], candidates: Sequence[int]) -> int:
-    """The COG year, among `candidates` (oldest first), of a file's commune codes. Between
-    two candidates, communes merged in the meantime decide: one of their old codes in the
-    file means the older geography; the commune that absorbed them present without them
-    means the newer one; no such commune in the file keeps the older (it makes no
-    difference to the figures then)."""
-    present = set(codes)
-    years = [y for y in candidates if MIN_YEAR <= y <= COG_YEAR]
-    if not years:
-        raise TerritoryError(f"Aucun COG pris en charge parmi {list(candidates)}.")
-    chosen = years[0]
-    for newer in years[1:]:
-        vanished = codes_at(chosen) - codes_at(newer)
-        if present & vanished:
-            break
-        table = passage(chosen)
-        absorbers = set(table.filter(pl.col("old_code").is_in(list(vanished)))["new_code"])
-        if not present & absorbers:
-            break
-        chosen = newer
-    return chosen
 
 
 @cache
