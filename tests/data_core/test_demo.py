@@ -139,3 +139,75 @@ def test_dreal_epci_figures_of_another_perimeter_are_not_attached(demo: tuple[Cu
     assert "périmètre" in (rate.note or "")
     # Unchanged since 2019, Lens-Liévin keeps the DREAL's figures.
     assert v(cube, "lls_nombre", "EPCI:246200364", 2018) == 48286
+
+
+# Populations légales (INSEE), millésimes 2019, 2021, 2023: figures read in the files.
+LENS_LIEVIN = "EPCI:246200364"
+
+
+def test_population_of_communes_and_departements_as_in_the_files(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    lille = {2019: 234475, 2021: 236710, 2023: 238246}
+    for year, population in lille.items():
+        value = cube.value("population_municipale", Territory.parse("COM:59350"), year)
+        assert (value.value, value.status) == (population, "ok")
+    deps = {
+        "14": (694905, 700633, 709441),
+        "46": (174094, 174942, 176473),
+        "53": (307062, 305933, 305468),
+        "59": (2608346, 2611293, 2615635),
+        "62": (1465278, 1461441, 1457905),
+    }
+    for dep, populations in deps.items():
+        for year, population in zip((2019, 2021, 2023), populations, strict=True):
+            value = cube.value("population_municipale", Territory.parse(f"DEP:{dep}"), year)
+            assert (value.value, value.status) == (population, "ok"), (dep, year)
+    latest = cube.value("population_municipale", Territory.parse("COM:62498"))
+    assert (latest.year, latest.value, latest.millesime, latest.geo_vintage) == (
+        2023,
+        32920,
+        2023,
+        2025,
+    )
+    assert latest.source == "populations_legales"
+
+
+def test_epci_population_is_the_sum_of_its_communes(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    communes = cube.ref.communes_of(Territory.parse(LENS_LIEVIN))
+    values = cube.values_at("population_municipale", Level.COM, 2023)
+    by_hand = sum(values[c].value or 0 for c in communes)
+    # 242,013 summed from the 2023 file (epci.json of the COG package says 242,591: 2022).
+    assert by_hand == 242013
+    assert v(cube, "population_municipale", LENS_LIEVIN, 2023) == by_hand
+
+
+def test_paris_is_the_sum_of_its_arrondissements(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # Sums of the PMUN of 75101..75120 in the 2021 and 2023 files.
+    assert v(cube, "population_municipale", "COM:75056", 2021) == 2133111
+    assert v(cube, "population_municipale", "COM:75056", 2023) == 2103778
+
+
+def test_population_growth_of_a_parent_is_that_of_its_summed_population(
+    demo: tuple[Cube, str],
+) -> None:
+    cube, _ = demo
+    lille = cube.value("population_evolution_annuelle", Territory.parse("COM:59350"), 2023)
+    assert lille.value == pytest.approx(100 * ((238246 / 236710) ** 0.5 - 1))
+    assert lille.status == "ok" and "2021 et 2023" in (lille.note or "")
+    epci = Territory.parse(LENS_LIEVIN)
+    rate = cube.value("population_evolution_annuelle", epci, 2023)
+    p21 = v(cube, "population_municipale", LENS_LIEVIN, 2021)
+    p23 = v(cube, "population_municipale", LENS_LIEVIN, 2023)
+    assert p21 and p23
+    assert rate.value == pytest.approx(100 * ((p23 / p21) ** 0.5 - 1))
+    rates = cube.values_at("population_evolution_annuelle", Level.COM, 2023)
+    communes = cube.ref.communes_of(epci)
+    mean_of_rates = sum(rates[c].value or 0 for c in communes) / len(communes)
+    # The mean of the 36 communes' rates is -0.159 % a year, the summed population -0.118 %.
+    assert rate.value != pytest.approx(mean_of_rates, abs=0.01)
+    # Every millésime interval: 2019 -> 2021 is shown for 2021, nothing before 2019.
+    nord = cube.value("population_evolution_annuelle", Territory.parse("DEP:59"), 2021)
+    assert nord.value == pytest.approx(100 * ((2611293 / 2608346) ** 0.5 - 1))
+    assert cube.value("population_evolution_annuelle", epci, 2019).value is None

@@ -45,6 +45,9 @@ SEEDS = {
     "cartofriches": (
         "cartofriches/friches_standard_test-extrait.csv", ";", 1, "unite_fonciere_surface"
     ),
+    "populations_legales": (
+        "populations_legales/donnees_communes_millesime2023-extrait.csv", ";", 1, "PMUN"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

@@ -5,6 +5,9 @@
   makes the parent "unavailable"), else the producer's own supra value if published.
 - ratio: factor * sum(numerator) / sum(denominator), never an average of rates.
 - weighted_mean: sum(value * weight) / sum(weight).
+- growth: compound annual rate between each year and the previous year of a component
+  summed at each level, factor * ((sum_y / sum_prev) ** (1 / (y - prev)) - 1): never a
+  mean of the communes' rates.
 - median/mean/count of records: recomputed from the records at each level.
 - published: the producer's value at its level, never derived from communes.
 
@@ -370,6 +373,39 @@ def weighted_mean(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFram
     return _combine(num, den, 1.0, "pondération")
 
 
+def growth(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.DataFrame:
+    assert recipe.value
+    total = summed(con, recipe.value, recipe.absent, outside=recipe.outside)
+    if not total.height:
+        return pl.DataFrame()
+    years = sorted(set(total["year"].to_list()))
+    pairs = pl.DataFrame(
+        {"year": years[1:], "prev_year": years[:-1]},
+        schema={"year": pl.Int32, "prev_year": pl.Int32},
+    )
+    if not pairs.height:
+        return pl.DataFrame()
+    prev = pairs.join(total.rename({"year": "prev_year"}), on="prev_year")
+    current = total.join(pairs, on="year").drop("prev_year")
+    out = _combine(current, prev.drop("prev_year"), 1.0, "année de départ")
+    gap = pl.col("year") - pl.col("prev_year")
+    return (
+        out.join(pairs, on="year")
+        .with_columns(
+            (factor * (pl.col("value") ** (1.0 / gap) - 1.0)).alias("value"),
+            pl.concat_str(
+                pl.lit("évolution annuelle moyenne entre "),
+                pl.col("prev_year").cast(pl.Utf8),
+                pl.lit(" et "),
+                pl.col("year").cast(pl.Utf8),
+                pl.when(pl.col("note").is_not_null()).then(pl.lit(" ; ") + pl.col("note")),
+                ignore_nulls=True,
+            ).alias("note"),
+        )
+        .drop("prev_year")
+    )
+
+
 def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recipe) -> pl.DataFrame:
     agg = recipe.aggregation
     if agg == "sum":
@@ -382,6 +418,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recip
         out = ratio(con, recipe, indicator.factor)
     elif agg == "weighted_mean":
         out = weighted_mean(con, recipe)
+    elif agg == "growth":
+        out = growth(con, recipe, indicator.factor)
     else:
         out = from_records(con, recipe)
     if not out.height:

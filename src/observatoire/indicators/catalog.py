@@ -19,6 +19,7 @@ AGGREGATIONS = {
     "mean_records",
     "count_records",
     "published",
+    "growth",
 }
 # A commune absent from the file counts as 0, or takes this status.
 ABSENT = {"zero", Status.SECRET, Status.MISSING}
@@ -153,6 +154,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
     )
     needs = {
         "sum": ("value",),
+        "growth": ("value",),
         "published": ("value",),
         "ratio": ("numerator", "denominator"),
         "weighted_mean": ("value", "weight"),
