@@ -163,6 +163,48 @@ def test_sums_and_ratios_at_every_level(
         assert t[("DEP", dep)]["status"] == "unavailable"
 
 
+def _population(codes: list[str], year: int, values: list[int]) -> pl.DataFrame:
+    return _obs(codes, "PMUN", [float(v) for v in values]).with_columns(
+        pl.lit("populations_legales").alias("source"),
+        pl.lit(year, dtype=pl.Int32).alias("millesime"),
+        pl.lit(year, dtype=pl.Int32).alias("year"),
+    )
+
+
+@hsettings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.integers(1, 5000), min_size=len(LOT) + len(EXTRA), max_size=len(LOT) + len(EXTRA)),
+    st.lists(st.integers(1, 5000), min_size=len(LOT) + len(EXTRA), max_size=len(LOT) + len(EXTRA)),
+)
+def test_growth_is_the_rate_of_summed_populations_at_every_level(
+    engine: duckdb.DuckDBPyConnection, before: list[int], after: list[int]
+) -> None:
+    codes = LOT + EXTRA
+    _load_obs(
+        engine, pl.concat([_population(codes, 2021, before), _population(codes, 2023, after)])
+    )
+    indicator = cat.get("population_evolution_annuelle")
+    out = evaluate(engine, indicator, indicator.recipes[0])
+    rows = {(x["level"], x["code"], x["year"]): x for x in out.iter_rows(named=True)}
+    p21 = dict(zip(codes, before, strict=True))
+    p23 = dict(zip(codes, after, strict=True))
+
+    def expected(members: list[str]) -> float:
+        return 100 * ((sum(p23[c] for c in members) / sum(p21[c] for c in members)) ** 0.5 - 1)
+
+    assert rows[("DEP", "46", 2023)]["value"] == pytest.approx(expected(LOT))
+    assert rows[("COM", LOT[0], 2023)]["value"] == pytest.approx(expected([LOT[0]]))
+    for epci in CROSS:
+        assert rows[("EPCI", epci, 2023)]["value"] == pytest.approx(
+            expected(REF.epci_members[epci])
+        )
+    for dep in {REF.commune_dep[c] for c in EXTRA}:
+        assert rows[("DEP", dep, 2023)]["status"] == "unavailable"
+    assert ("DEP", "46", 2021) not in rows  # no interval ends in the first year
+
+
 def test_cli_value_json(rp_cube: Settings) -> None:
     from click.testing import CliRunner
 
