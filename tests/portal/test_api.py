@@ -57,3 +57,18 @@ def test_restricted_indicator_refused_to_anonymous(client, restricted) -> None: 
 def test_openapi_document(client) -> None:  # type: ignore[no-untyped-def]
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/values", "/api/v1/territories", "/api/v1/indicators"} <= set(spec["paths"])
+
+
+def test_population_series_with_millesime_and_cog(client) -> None:  # type: ignore[no-untyped-def]
+    body = client.get(
+        "/api/v1/values", {"indicator": "population_municipale", "territory": "COM:62498"}
+    ).json()
+    by_year = {v["year"]: v for v in body["values"]}
+    assert {y: by_year[y]["value"] for y in (2019, 2021, 2023)} == {
+        2019: 31461,
+        2021: 32618,
+        2023: 32920,
+    }
+    assert by_year[2023]["status"] == "ok"
+    assert by_year[2023]["source"]["millesime"] == 2023
+    assert by_year[2023]["source"]["geo_vintage"] == 2025

@@ -72,3 +72,12 @@ def test_restricted_indicator_hidden_from_anonymous(client, restricted, reader_l
     client.force_login(reader_lens)
     assert client.get(url).status_code == 200
     assert "Taux de pauvreté" in client.get("/territoires/COM:62498/").content.decode()
+
+
+def test_portrait_shows_population_and_its_growth(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/territoires/EPCI:246200364/").content.decode()
+    row = html.split('data-indicator="population_municipale"')[1].split("</tr>")[0]
+    assert "242" in row and "013" in row  # summed from the 2023 file of its 36 communes
+    assert "2023" in row and "Populations légales" in row
+    growth = html.split('data-indicator="population_evolution_annuelle"')[1].split("</tr>")[0]
+    assert "-0,12" in growth
