@@ -16,6 +16,7 @@ _MODULES = {
     "sitadel": "sitadel",
     "rpls": "rpls",
     "cartofriches": "cartofriches",
+    "sru": "sru",
 }
 
 
