@@ -153,7 +153,9 @@ def _exact_split_parents(
     con: duckdb.DuckDBPyConnection, agg: pl.DataFrame, com: pl.DataFrame
 ) -> pl.DataFrame:
     """A commune split since the source's COG is apportioned by population (estimated),
-    but a parent holding every piece of it has the exact total: it is not estimated."""
+    but a parent holding every piece of it has the exact total: it is not estimated. A
+    commune the source itself estimated (SRU deficit, Cartofriches surface) keeps its
+    parents estimated."""
     if not agg.height or not (agg["status"] == Status.ESTIMATED).any():
         return agg
     splits = [
@@ -186,7 +188,18 @@ def _exact_split_parents(
         WHERE i.n < t.n
         """
     ).pl()
+    _register(con, "_com_estimated", com.filter(pl.col("status") == Status.ESTIMATED))
+    by_source = con.execute(
+        """
+        SELECT DISTINCT m.level, m.code, c.year, true AS _by_source
+        FROM _com_estimated c JOIN membership m USING (commune)
+        WHERE m.level <> 'COM' AND c.commune NOT IN (SELECT new_code FROM _splits)
+        """
+    ).pl()
     exact = (pl.col("status") == Status.ESTIMATED) & (pl.col("level") != "COM")
+    if by_source.height:
+        agg = agg.join(by_source, on=["level", "code", "year"], how="left")
+        exact = exact & pl.col("_by_source").is_null()
     if partial.height:
         agg = agg.join(
             partial.with_columns(pl.lit(True).alias("_partial")), on=["level", "code"], how="left"
@@ -194,7 +207,7 @@ def _exact_split_parents(
         exact = exact & pl.col("_partial").is_null()
     return agg.with_columns(
         pl.when(exact).then(pl.lit(Status.OK)).otherwise(pl.col("status")).alias("status")
-    ).drop("_partial", strict=False)
+    ).drop("_partial", "_by_source", strict=False)
 
 
 def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> pl.DataFrame:

@@ -64,7 +64,9 @@ from observatoire.territories.referential import COG_YEAR, in_france, national
 
 MILLESIME = 2025
 YEAR = 2024  # "Nombre_lls_ Inventaire_au_01_01_2024": the data's own date
-GEO_VINTAGE = 2025
+# Codes are those of 1 January 2024: 69159 (69114 since 15/03/2024) and 49069 (49126 since
+# 01/01/2025, INSEE mouvements) are still used.
+GEO_VINTAGE = 2024
 LLS = "Nombre_lls_ Inventaire_au_01_01_2024"
 TAUX = "Taux_SRU_au_01_01_2024"
 CIBLE = "Taux_cible_commune_2023_2025"
