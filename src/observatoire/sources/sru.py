@@ -41,14 +41,17 @@ départements covers only those.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
 
 from observatoire.sources.base import (
+    LINE,
     Batch,
     Field,
+    SourceError,
     SourceInfo,
     check_unique,
     detect_layout,
@@ -119,6 +122,24 @@ def _without_percent(raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _parse(raw: pl.DataFrame, file: str) -> pl.DataFrame:
+    """Typed columns; a refused rate is reported as written in the file ("<20%")."""
+    try:
+        return parse(_without_percent(raw), FIELDS, file)
+    except SourceError as exc:
+        written = {
+            (int(line), column): value
+            for column in (TAUX, CIBLE)
+            for line, value in zip(raw[LINE], raw[column], strict=True)
+        }
+        raise SourceError(
+            [
+                replace(p, value=written.get((p.line or 0, p.column or ""), p.value))
+                for p in exc.problems
+            ]
+        ) from None
+
+
 def _absent_departements(codes: pl.Series) -> pl.DataFrame:
     """Communes (shipped COG) of the départements a national file has no line for."""
     ref = national()
@@ -130,7 +151,7 @@ def _absent_departements(codes: pl.Series) -> pl.DataFrame:
 def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     raw = read_rows(path, sep=";", encodings=("cp1252",))
     detect_layout(raw, {"inventaire_2025": ("Code_INSEE_commune", LLS, TAUX, CIBLE)}, path.name)
-    typed = parse(_without_percent(raw), FIELDS, path.name)
+    typed = _parse(raw, path.name)
     check_unique(typed, ["Code_INSEE_commune"], path.name)
     flag = pa.Column(int, pa.Check.isin([0, 1]))
     schema = pa.DataFrameSchema(
