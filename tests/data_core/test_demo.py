@@ -139,3 +139,20 @@ def test_dreal_epci_figures_of_another_perimeter_are_not_attached(demo: tuple[Cu
     assert "périmètre" in (rate.note or "")
     # Unchanged since 2019, Lens-Liévin keeps the DREAL's figures.
     assert v(cube, "lls_nombre", "EPCI:246200364", 2018) == 48286
+
+
+def test_sru_inventory_counts_match_the_dhup_file(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # Communes soumises / déficitaires / carencées per département, counted in the DHUP
+    # file (SOURCES.md §12); the Lot has no subject commune: 0, not "not covered".
+    expected = {"14": (18, 5, 0), "46": (0, 0, 0), "53": (6, 4, 0), "59": (134, 43, 9)}
+    expected["62"] = (80, 16, 2)
+    for dep, counts in expected.items():
+        got = tuple(
+            v(cube, f"sru_communes_{kind}", f"DEP:{dep}")
+            for kind in ("soumises", "deficitaires", "carencees")
+        )
+        assert got == counts, dep
+    assert v(cube, "sru_communes_soumises", "FR") == 2196
+    lens = cube.value("sru_taux_lls", Territory.parse("COM:62498"))
+    assert (lens.value, lens.year, lens.millesime, lens.geo_vintage) == (61.45, 2024, 2025, 2024)
