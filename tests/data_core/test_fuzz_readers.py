@@ -45,6 +45,9 @@ SEEDS = {
     "cartofriches": (
         "cartofriches/friches_standard_test-extrait.csv", ";", 1, "unite_fonciere_surface"
     ),
+    "sru": (
+        "sru/communes-et-inventaire-sru-2025-extrait.csv", ";", 1, "Nombre_lls_ Inventaire_au_01_01_2024"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]
