@@ -196,6 +196,7 @@ def test_rate_is_not_recomputed_above_the_commune(cube: Cube) -> None:
     assert (lens.source, lens.millesime, lens.geo_vintage) == ("sru", 2025, 2024)
     call = cube.value("sru_taux_lls", Territory.parse(CALL))
     assert (call.value, call.status) == (None, "unavailable")
+    assert "ne donne pas les résidences principales" in (call.note or "")
     # 14 of its 36 communes are not subject (no inventory): the LLS cannot add up.
     lls = cube.value("sru_lls_nombre", Territory.parse(CALL))
     assert (lls.value, lls.status) == (None, "unavailable")

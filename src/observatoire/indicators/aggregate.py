@@ -256,6 +256,9 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
         f"valeur publiée par le producteur ({info.producer}) à cette échelle, "
         "fichier non importé (non dérivable des communes)"
     )
+    not_derivable = (
+        info.not_derivable or "valeur non publiée à cette échelle (non dérivable des communes)"
+    )
     absent_status = Status(absent)
     absent_note = (
         "absente du fichier du producteur : secret statistique"
@@ -273,8 +276,7 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
                                        ELSE {literal(absent_status)} END) AS status,
                CASE WHEN p.status IS NOT NULL THEN coalesce(p.note, p.perimeter)
                     WHEN g.level IN ({published_levels}) THEN {literal(not_loaded)}
-                    WHEN g.level <> 'COM'
-                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)'
+                    WHEN g.level <> 'COM' THEN {literal(not_derivable)}
                     WHEN cov.dep IS NULL THEN 'département non couvert'
                     ELSE {literal(absent_note)} END AS note,
                coalesce(p.millesime, g.millesime) AS millesime,

@@ -250,4 +250,9 @@ SOURCE = SourceInfo(
         "carencées et exemptées."
     ),
     read=read,
+    not_derivable=(
+        "publié à la commune seulement : le fichier SRU ne donne pas les résidences "
+        "principales, un rapport de sommes est impossible (et une moyenne de taux serait "
+        "fausse)"
+    ),
 )
