@@ -57,3 +57,20 @@ def test_restricted_indicator_refused_to_anonymous(client, restricted) -> None: 
 def test_openapi_document(client) -> None:  # type: ignore[no-untyped-def]
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/values", "/api/v1/territories", "/api/v1/indicators"} <= set(spec["paths"])
+
+
+def test_sru_values_with_source_cog_and_status(client) -> None:  # type: ignore[no-untyped-def]
+    def one(indicator: str, territory: str) -> dict:  # type: ignore[type-arg]
+        body = client.get("/api/v1/values", {"indicator": indicator, "territory": territory})
+        values = body.json()["values"]
+        assert len(values) == 1
+        return values[0]  # type: ignore[no-any-return]
+
+    deficit = one("sru_deficit", "EPCI:246200364")
+    # ANNAY (34) + VIMY (55), estimated from the file's LLS and rates.
+    assert (deficit["value"], deficit["status"], deficit["year"]) == (89, "estimated", 2024)
+    assert deficit["source"]["millesime"] == 2025
+    rate = one("sru_taux_lls", "EPCI:246200364")
+    assert (rate["value"], rate["status"]) == (None, "unavailable")
+    lille = one("sru_taux_lls", "COM:59350")  # ">25%" in the file
+    assert (lille["value"], lille["status"]) == (None, "missing")
