@@ -211,3 +211,20 @@ def test_population_growth_of_a_parent_is_that_of_its_summed_population(
     nord = cube.value("population_evolution_annuelle", Territory.parse("DEP:59"), 2021)
     assert nord.value == pytest.approx(100 * ((2611293 / 2608346) ** 0.5 - 1))
     assert cube.value("population_evolution_annuelle", epci, 2019).value is None
+
+
+def test_sru_inventory_counts_match_the_dhup_file(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # Communes soumises / déficitaires / carencées per département, counted in the DHUP
+    # file (SOURCES.md §12); the Lot has no subject commune: 0, not "not covered".
+    expected = {"14": (18, 5, 0), "46": (0, 0, 0), "53": (6, 4, 0), "59": (134, 43, 9)}
+    expected["62"] = (80, 16, 2)
+    for dep, counts in expected.items():
+        got = tuple(
+            v(cube, f"sru_communes_{kind}", f"DEP:{dep}")
+            for kind in ("soumises", "deficitaires", "carencees")
+        )
+        assert got == counts, dep
+    assert v(cube, "sru_communes_soumises", "FR") == 2196
+    lens = cube.value("sru_taux_lls", Territory.parse("COM:62498"))
+    assert (lens.value, lens.year, lens.millesime, lens.geo_vintage) == (61.45, 2024, 2025, 2024)

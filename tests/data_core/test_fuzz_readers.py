@@ -48,6 +48,9 @@ SEEDS = {
     "populations_legales": (
         "populations_legales/donnees_communes_millesime2023-extrait.csv", ";", 1, "PMUN"
     ),
+    "sru": (
+        "sru/communes-et-inventaire-sru-2025-extrait.csv", ";", 1, "Nombre_lls_ Inventaire_au_01_01_2024"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

@@ -72,3 +72,20 @@ def test_population_series_with_millesime_and_cog(client) -> None:  # type: igno
     assert by_year[2023]["status"] == "ok"
     assert by_year[2023]["source"]["millesime"] == 2023
     assert by_year[2023]["source"]["geo_vintage"] == 2025
+
+
+def test_sru_values_with_source_cog_and_status(client) -> None:  # type: ignore[no-untyped-def]
+    def one(indicator: str, territory: str) -> dict:  # type: ignore[type-arg]
+        body = client.get("/api/v1/values", {"indicator": indicator, "territory": territory})
+        values = body.json()["values"]
+        assert len(values) == 1
+        return values[0]  # type: ignore[no-any-return]
+
+    deficit = one("sru_deficit", "EPCI:246200364")
+    # ANNAY (34) + VIMY (55), estimated from the file's LLS and rates.
+    assert (deficit["value"], deficit["status"], deficit["year"]) == (89, "estimated", 2024)
+    assert deficit["source"]["millesime"] == 2025
+    rate = one("sru_taux_lls", "EPCI:246200364")
+    assert (rate["value"], rate["status"]) == (None, "unavailable")
+    lille = one("sru_taux_lls", "COM:59350")  # ">25%" in the file
+    assert (lille["value"], lille["status"]) == (None, "missing")

@@ -81,3 +81,16 @@ def test_portrait_shows_population_and_its_growth(client) -> None:  # type: igno
     assert "2023" in row and "Populations légales" in row
     growth = html.split('data-indicator="population_evolution_annuelle"')[1].split("</tr>")[0]
     assert "-0,12" in growth
+
+
+def test_portrait_shows_sru_with_source_and_status(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/territoires/EPCI:246200364/").content.decode()
+    assert "Loi SRU" in html
+    row = html.split('data-indicator="sru_communes_deficitaires"')[1].split("</tr>")[0]
+    assert "Inventaire SRU (article 55)" in row and "millésime 2025" in row and "COG 2026" in row
+    # The EPCI's SRU rate is not a mean of its communes' rates: shown as not available.
+    row = html.split('data-indicator="sru_taux_lls"')[1].split("</tr>")[0]
+    assert "non disponible" in row
+    lens = client.get("/territoires/COM:62498/").content.decode()
+    row = lens.split('data-indicator="sru_taux_lls"')[1].split("</tr>")[0]
+    assert "61,45 %" in row and "COG 2024" in row

@@ -156,7 +156,9 @@ def _exact_split_parents(
     con: duckdb.DuckDBPyConnection, agg: pl.DataFrame, com: pl.DataFrame
 ) -> pl.DataFrame:
     """A commune split since the source's COG is apportioned by population (estimated),
-    but a parent holding every piece of it has the exact total: it is not estimated."""
+    but a parent holding every piece of it has the exact total: it is not estimated. A
+    commune the source itself estimated (SRU deficit, Cartofriches surface) keeps its
+    parents estimated."""
     if not agg.height or not (agg["status"] == Status.ESTIMATED).any():
         return agg
     splits = [
@@ -189,7 +191,18 @@ def _exact_split_parents(
         WHERE i.n < t.n
         """
     ).pl()
+    _register(con, "_com_estimated", com.filter(pl.col("status") == Status.ESTIMATED))
+    by_source = con.execute(
+        """
+        SELECT DISTINCT m.level, m.code, c.year, true AS _by_source
+        FROM _com_estimated c JOIN membership m USING (commune)
+        WHERE m.level <> 'COM' AND c.commune NOT IN (SELECT new_code FROM _splits)
+        """
+    ).pl()
     exact = (pl.col("status") == Status.ESTIMATED) & (pl.col("level") != "COM")
+    if by_source.height:
+        agg = agg.join(by_source, on=["level", "code", "year"], how="left")
+        exact = exact & pl.col("_by_source").is_null()
     if partial.height:
         agg = agg.join(
             partial.with_columns(pl.lit(True).alias("_partial")), on=["level", "code"], how="left"
@@ -197,7 +210,7 @@ def _exact_split_parents(
         exact = exact & pl.col("_partial").is_null()
     return agg.with_columns(
         pl.when(exact).then(pl.lit(Status.OK)).otherwise(pl.col("status")).alias("status")
-    ).drop("_partial", strict=False)
+    ).drop("_partial", "_by_source", strict=False)
 
 
 def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> pl.DataFrame:
@@ -246,6 +259,9 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
         f"valeur publiée par le producteur ({info.producer}) à cette échelle, "
         "fichier non importé (non dérivable des communes)"
     )
+    not_derivable = (
+        info.not_derivable or "valeur non publiée à cette échelle (non dérivable des communes)"
+    )
     absent_status = Status(absent)
     absent_note = (
         "absente du fichier du producteur : secret statistique"
@@ -263,8 +279,7 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
                                        ELSE {literal(absent_status)} END) AS status,
                CASE WHEN p.status IS NOT NULL THEN coalesce(p.note, p.perimeter)
                     WHEN g.level IN ({published_levels}) THEN {literal(not_loaded)}
-                    WHEN g.level <> 'COM'
-                    THEN 'valeur non publiée à cette échelle (non dérivable des communes)'
+                    WHEN g.level <> 'COM' THEN {literal(not_derivable)}
                     WHEN cov.dep IS NULL THEN 'département non couvert'
                     ELSE {literal(absent_note)} END AS note,
                coalesce(p.millesime, g.millesime) AS millesime,

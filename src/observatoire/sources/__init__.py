@@ -17,6 +17,7 @@ _MODULES = {
     "rpls": "rpls",
     "cartofriches": "cartofriches",
     "populations_legales": "populations_legales",
+    "sru": "sru",
 }
 
 

@@ -145,6 +145,9 @@ class SourceInfo:
     # Levels above the commune the producer publishes its own files for: where one is not
     # imported, a value is "not loaded", not "not published" (Filosofi: EPCI to France).
     published_levels: tuple[str, ...] = ()
+    # Why a published commune value has no parent value, when the source knows better than
+    # "not published at this scale" (SRU: the file has no résidences principales).
+    not_derivable: str = ""
 
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
