@@ -66,8 +66,10 @@ def test_social_rent_per_m2_is_rents_over_surfaces_where_published(cube: Cube) -
     assert epci.value == pytest.approx(15934030 / 2822413) and epci.status == "ok"
     assert get(cube, "lls_loyer_m2", "DEP:62", 2019).value == pytest.approx(54961584 / 9966556)
     assert get(cube, "lls_loyer_m2", "REG:32", 2019).value == pytest.approx(201775912 / 36594303)
-    # No rent by commune in the open files.
-    assert get(cube, "lls_loyer_m2", LENS, 2019).value is None
+    # No rent by commune in the open files: said so, not "département non couvert".
+    commune = get(cube, "lls_loyer_m2", LENS, 2019)
+    assert commune.value is None and commune.status == "missing"
+    assert commune.note == "non publié à l'échelle communale"
 
 
 def test_mobility_rate_is_used_as_published_never_averaged(cube: Cube) -> None:
