@@ -317,6 +317,14 @@ def test_detail_sums_per_commune(fixtures: Path) -> None:
     assert any("départements couverts : 14, 46, 53, 59, 62" in n for n in batch.notes)
 
 
+def test_detail_counts_dwellings_built_before_1975_out_of_plausible_years(fixtures: Path) -> None:
+    obs = READ(fixtures / DETAIL).tables["observations"]
+    # 62865: 341 dwellings, 7 with the construction year 1097 (a typing error): unknown
+    # year, not "before 1975"; 5 built between 1800 and 1974.
+    assert value(obs, "62865", "NB_LS_CONSTRUCT_CONNU") == 341 - 7
+    assert value(obs, "62865", "NB_LS_AVANT_1975") == 5
+
+
 def test_demo_detail_adds_up_to_the_published_epci_and_departements(
     demo: dict[str, Batch],
 ) -> None:

@@ -76,7 +76,10 @@ def summed(
                      WHEN cov.dep IS NOT NULL THEN {zero} END AS value,
                 CASE WHEN c.commune IS NOT NULL THEN c.status
                      WHEN cov.dep IS NULL THEN 'missing' ELSE '{absent_status}' END AS status,
-                CASE WHEN c.commune IS NULL AND cov.dep IS NULL THEN 'département non couvert'
+                CASE WHEN c.commune IS NULL AND NOT EXISTS
+                          (SELECT 1 FROM cov WHERE cov.year = y.year)
+                     THEN 'non publié à l''échelle communale'
+                     WHEN c.commune IS NULL AND cov.dep IS NULL THEN 'département non couvert'
                      WHEN c.commune IS NULL THEN 'absente du fichier' END AS note,
                 -- An overseas département the file does not cover at all is left out of
                 -- the France total, which says so (RP: France hors Mayotte).

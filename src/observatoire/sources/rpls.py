@@ -41,7 +41,8 @@ their header (separator "," or ";", UTF-8 with or without BOM, or cp1252 of an E
   dpeserre, nbpiece, typeconst, qpv, n`; n dwellings per combination, summed per commune
   into NB_LS and its breakdowns (NB_LS_QPV, NB_LS_INDIVIDUELS, NB_LS_COLLECTIFS,
   NB_LS_DPE_ABC/_D/_EFG/_INCONNU for the DPE energy class, NB_LS_1_2P/_3_4P/_5P_PLUS rooms).
-  `construct` (construction year) has outliers (1097): checked as a number, not used.
+  `construct` (construction year) has outliers (1097): years before 1800 or after N count
+  as unknown; NB_LS_AVANT_1975 (built before 1975) over NB_LS_CONSTRUCT_CONNU (year known).
   Absence: within a département present in the file, a commune absent = 0 social dwelling;
   the other départements are not covered (the extract held here covers 14, 46, 53, 59, 62).
   Part "COM-detail"; geography of 1 January N.
@@ -108,6 +109,8 @@ VARIABLES = {
     "NB_LS_1_2P": "Logements sociaux d'une ou deux pièces (logements)",
     "NB_LS_3_4P": "Logements sociaux de trois ou quatre pièces (logements)",
     "NB_LS_5P_PLUS": "Logements sociaux de cinq pièces et plus (logements)",
+    "NB_LS_AVANT_1975": "Logements sociaux construits avant 1975 (logements)",
+    "NB_LS_CONSTRUCT_CONNU": "Logements sociaux d'année de construction connue (logements)",
 }
 ENCODINGS = ("utf-8", "cp1252")
 ABSENT_NOTE = (

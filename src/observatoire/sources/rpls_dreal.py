@@ -85,6 +85,12 @@ _DETAIL_SUMS = {
     "NB_LS_5P_PLUS": ("nbpiece", ("5 et plus",)),
 }
 
+# Construction years below this are typing errors (1097 in the Pas-de-Calais detail of
+# RPLS 2019: 27 dwellings): counted with the unknown years, not as "before 1975".
+_FIRST_PLAUSIBLE_YEAR = 1800
+_BEFORE_1975 = 1975
+_CONSTRUCT = ("NB_LS_AVANT_1975", "NB_LS_CONSTRUCT_CONNU")
+
 # savoirfR column -> variable (the `_pourcent` and "parc de moins de 5 ans" columns are not kept).
 _AGREGE = {
     "Parc_HLM": "NB_LS",
@@ -256,6 +262,7 @@ def read_detail(raw: pl.DataFrame, file: str, year: int) -> Batch:
     if problems:
         raise SourceError(problems)
     check_unique(typed, ["DEPCOM", "construct", *_DETAIL_VALUES], file)
+    plausible = pl.col("construct").is_between(_FIRST_PLAUSIBLE_YEAR, year)
     agg = (
         typed.group_by("DEPCOM")
         .agg(
@@ -264,11 +271,16 @@ def read_detail(raw: pl.DataFrame, file: str, year: int) -> Batch:
                 pl.col("n").filter(pl.col(col).is_in(list(vals))).sum().alias(variable)
                 for variable, (col, vals) in _DETAIL_SUMS.items()
             ],
+            pl.col("n").filter(plausible).sum().alias("NB_LS_CONSTRUCT_CONNU"),
+            pl.col("n")
+            .filter(plausible & (pl.col("construct") < _BEFORE_1975))
+            .sum()
+            .alias("NB_LS_AVANT_1975"),
         )
         .sort("DEPCOM")
     )
     agg, notes = drop_double_arrondissements(agg, "DEPCOM")
-    variables = {"NB_LS": "NB_LS"} | {v: v for v in _DETAIL_SUMS}
+    variables = {"NB_LS": "NB_LS"} | {v: v for v in _DETAIL_SUMS} | {v: v for v in _CONSTRUCT}
     obs = melt_values(agg, level="COM", code="DEPCOM", year=year, variables=variables)
     deps = sorted({dep_of(c) for c in agg["DEPCOM"].to_list()})
     notes += [
