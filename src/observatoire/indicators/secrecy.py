@@ -121,6 +121,7 @@ def _complement(
             if (cell := table.cells.get(("COM", com))) is not None
             and cell.published
             and cell.q is not None
+            and (cell.weight or 0) > 0  # a zero weight is public: nothing to trade
             and com != code
             and table.parents(com) == sig
         ]
