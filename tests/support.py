@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def observatoire_command() -> list[str]:
@@ -14,6 +15,23 @@ def observatoire_command() -> list[str]:
         return [str(script)]
     found = shutil.which("observatoire")
     return [found] if found else [sys.executable, "-m", "observatoire.cli"]
+
+
+def workbook_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """An xlsx file of `sheets` (name -> rows), in that order, written with openpyxl."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def with_million_lines(

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 from tests.contributions.conftest import LENS, LENS_EPCI, LIEVIN
+from tests.support import workbook_bytes
 
 UPLOAD, CONFIRM = "/contributions/depots/deposer/", "/contributions/depots/confirmer/"
 PROJETS = ["commune", "adresse", "operation", "logements", "produit", "annee_prevue", "stade"]
@@ -21,17 +22,7 @@ PROGRAMMATION = ["commune", "operation", "logements", "produit", "annee_financem
 
 
 def xlsx(sheets: dict[str, list[list[Any]]], name: str = "donnees.xlsx") -> io.BytesIO:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for sheet, rows in sheets.items():
-        ws = wb.create_sheet(sheet)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
+    out = io.BytesIO(workbook_bytes(sheets))
     out.name = name
     return out
 

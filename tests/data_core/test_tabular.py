@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from tests.support import workbook_bytes
 
 from observatoire.problems import Problem
 from observatoire.tabular import (
@@ -99,27 +100,13 @@ def test_problems_are_located_by_sheet_or_file() -> None:
     assert str(Problem("a.csv", "m.", 2)) == "fichier « a.csv », ligne 2 : m."
 
 
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, lines in sheets.items():
-        ws = wb.create_sheet(title)
-        for line in lines:
-            ws.append(line)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def test_a_workbook_past_its_bounds_is_refused_in_french_naming_the_bound() -> None:
     from observatoire.tabular import MAX_CELL_CHARS, TooLargeError, capped, sheet_rows
 
-    many = _workbook({f"F{i}": [["a"]] for i in range(51)})
+    many = workbook_bytes({f"F{i}": [["a"]] for i in range(51)})
     with pytest.raises(TooLargeError, match="51 feuilles : 50 au plus"):
         open_workbook(many, 10)
-    wide = open_workbook(_workbook({"Projets": [["a"] * 101]}), 10)
+    wide = open_workbook(workbook_bytes({"Projets": [["a"] * 101]}), 10)
     with pytest.raises(TooLargeError, match="101 colonnes : 100 au plus") as refused:
         sheet_rows(wide["Projets"], 10)
     assert refused.value.sheet == "Projets"
@@ -149,7 +136,7 @@ def test_the_shared_strings_openpyxl_keeps_in_memory_are_bounded() -> None:
     from observatoire.tabular import MAX_SHARED_STRINGS_BYTES, TooLargeError
 
     out = io.BytesIO()
-    source = zipfile.ZipFile(io.BytesIO(_workbook({"Projets": [["a"]]})))
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes({"Projets": [["a"]]})))
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
             archive.writestr(info, source.read(info))

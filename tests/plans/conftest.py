@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from tests.support import workbook_bytes
 
 Sheets = dict[str, list[list[Any]]]
 
@@ -97,20 +98,6 @@ def plan_sheets(start: int = 2031, title: str = "PLH d'essai du classeur") -> Sh
             ["COM:62004", start + 1, "total", 30, None],
         ],
     }
-
-
-def workbook_bytes(sheets: Sheets) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def upload(content: bytes, name: str = "plan.xlsx") -> io.BytesIO:
