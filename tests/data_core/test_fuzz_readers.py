@@ -51,6 +51,11 @@ SEEDS = {
     "sru": (
         "sru/communes-et-inventaire-sru-2025-extrait.csv", ";", 1, "Nombre_lls_ Inventaire_au_01_01_2024"
     ),
+    # Issue #13 §1: files written from the producers' documented layouts (fixture READMEs).
+    "dpe": ("dpe/dpe-existants-dep62-documente.csv", ",", 1, "Etiquette_DPE"),
+    "rnic": (
+        "rnic/rnc-data-gouv-with-qpv-2025-documente.csv", ",", 1, "nombre_de_lots_a_usage_d_habitation"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

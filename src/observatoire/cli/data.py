@@ -209,6 +209,8 @@ def sources_cmd(settings: Settings) -> None:
         mine = [i for i in imported if i.source == name]
         if not mine:
             console.print("    source non chargée", highlight=False)
+            if info.how_to_obtain:
+                console.print(f"    où l'obtenir : {info.how_to_obtain}", highlight=False)
         for i in mine:
             p = i.provenance
             console.print(

@@ -5,6 +5,7 @@ role and scope they build from their user) may read a figure: out of reach, a fi
 comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
+from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
 from observatoire.figures.store import cube, referential
 from observatoire.figures.values import (
@@ -30,6 +31,7 @@ __all__ = [
     "Cube",
     "QueryError",
     "Reader",
+    "SourceOrigin",
     "Unavailable",
     "Value",
     "check",
@@ -37,6 +39,7 @@ __all__ = [
     "covers",
     "cube",
     "exists",
+    "origins",
     "read_value",
     "read_values",
     "referential",

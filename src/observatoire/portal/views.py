@@ -140,7 +140,12 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/indicator.html",
-        {"title": ind.label, "indicator": ind, "vintages": vintages},
+        {
+            "title": ind.label,
+            "indicator": ind,
+            "vintages": vintages,
+            "origins": figures.origins(ind),
+        },
     )
 
 

@@ -148,6 +148,9 @@ class SourceInfo:
     # Why a published commune value has no parent value, when the source knows better than
     # "not published at this scale" (SRU: the file has no résidences principales).
     not_derivable: str = ""
+    # Where a user gets the file when the source is not loaded (sources that are not open
+    # data, or not in the demo): shown beside "source non chargée".
+    how_to_obtain: str = ""
 
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
