@@ -301,3 +301,65 @@ def test_fuzzed_files_are_stored_finite_or_refused_in_french(
         except Exception as exc:
             raise AssertionError(f"{source} mutation {n}: {type(exc).__name__}: {exc}") from exc
         path.unlink()
+
+
+# --------------------------------------------------------------------------- issue #13 §1
+
+# FINESS extracts have no header line (records of several kinds, the first line gives the
+# extraction date), so `_with_value` cannot place a value by column name: their seed is
+# fuzzed here, with the équipements file of the same extraction next to it.
+FINESS = FIXTURES / "finess" / "etalab-cs1100507-stock-20260512-0339.csv"
+FINESS_EQUIP = FINESS.with_name("etalab-cs1100505-stock-20260512-0339.csv")
+
+
+def _finess_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "finess-in"
+    folder.mkdir(exist_ok=True)
+    (folder / FINESS_EQUIP.name).write_bytes(FINESS_EQUIP.read_bytes())
+    return folder
+
+
+def test_finess_non_finite_coordinates_and_places_are_refused(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import_file(settings, "finess", FINESS)
+    folder = _finess_dir(tmp_path)
+    for value in NON_FINITE + HUGE:
+        path = folder / FINESS.name
+        path.write_text(
+            FINESS.read_text(encoding="utf-8").replace(";686253.1;", f";{value};", 1),
+            encoding="utf-8",
+        )
+        refusal = attempt(settings, "finess", path)
+        assert refusal is not None, value
+        assert [(p.line, p.column) for p in refusal.problems] == [(7, "coordxet")], value
+    path.write_bytes(FINESS.read_bytes())
+    for value in NON_FINITE + HUGE:
+        (folder / FINESS_EQUIP.name).write_text(
+            FINESS_EQUIP.read_text(encoding="utf-8").replace(";S;45;", f";S;{value};", 1),
+            encoding="utf-8",
+        )
+        with pytest.raises(SourceError) as err:
+            import_file(settings, "finess", path)
+        assert [(p.file, p.line, p.column) for p in err.value.problems] == [
+            (FINESS_EQUIP.name, 7, "capinstot")
+        ], value
+
+
+def test_fuzzed_finess_extracts_are_stored_finite_or_refused_in_french(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import_file(settings, "finess", FINESS)
+    folder = _finess_dir(tmp_path)
+    raw = FINESS.read_bytes()
+    rng = random.Random("observatoire-finess")
+    mutations = _mutations(raw, b";")
+    for n in range(20):
+        data, suffix = rng.choice(mutations)(rng)
+        path = folder / (FINESS.name + suffix)
+        path.write_bytes(data)
+        try:
+            attempt(settings, "finess", path)
+        except Exception as exc:
+            raise AssertionError(f"finess mutation {n}: {type(exc).__name__}: {exc}") from exc
+        path.unlink()

@@ -20,6 +20,7 @@ _MODULES = {
     "sru": "sru",
     "dpe": "dpe",
     "rnic": "rnic",
+    "finess": "finess",
 }
 
 
