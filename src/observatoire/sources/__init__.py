@@ -21,6 +21,7 @@ _MODULES = {
     "dpe": "dpe",
     "rnic": "rnic",
     "finess": "finess",
+    "sne": "sne",
 }
 
 
