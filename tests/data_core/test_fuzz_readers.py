@@ -57,6 +57,7 @@ SEEDS = {
         "rnic/rnc-data-gouv-with-qpv-2025-documente.csv", ",", 1, "nombre_de_lots_a_usage_d_habitation"
     ),
     "sne": ("sne/sne-demandes-attributions-communes-2024.csv", ";", 1, "Demandes en cours"),
+    "pppi": ("pppi/pppi-communes-2021-documente.csv", ";", 1, "PPPI"),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

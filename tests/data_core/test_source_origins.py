@@ -11,7 +11,7 @@ from observatoire import figures
 from observatoire.cli import main
 from observatoire.indicators.catalog import get
 
-PARTNER_SOURCES = ("dpe", "rnic", "finess", "sne")
+PARTNER_SOURCES = ("dpe", "rnic", "finess", "sne", "pppi")
 
 
 def test_cli_sources_tells_where_to_get_an_unloaded_file(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ _MODULES = {
     "rnic": "rnic",
     "finess": "finess",
     "sne": "sne",
+    "pppi": "pppi",
 }
 
 
