@@ -22,6 +22,16 @@ BREAKDOWNS = {
     "LOGEMENTS_AUTORISES_LOCATIF_SOCIAL": "NB_LGT_PRET_LOC_SOCIAL",
     "LOGEMENTS_AUTORISES_ACCESSION_SOCIALE": "NB_LGT_ACC_SOC_HORS_PTZ",
     "LOGEMENTS_AUTORISES_PTZ": "NB_LGT_PTZ",
+    "LOGEMENTS_AUTORISES_INDIV_PURS": "NB_LGT_INDIV_PURS",
+    "LOGEMENTS_AUTORISES_INDIV_GROUPES": "NB_LGT_INDIV_GROUPES",
+    "LOGEMENTS_AUTORISES_COL_HORS_RES": "NB_LGT_COL_HORS_RES",
+}
+STARTS = {
+    "LOGEMENTS_COMMENCES": "NB_LGT_TOT_CREES",
+    "LOGEMENTS_COMMENCES_INDIV_PURS": "NB_LGT_INDIV_PURS",
+    "LOGEMENTS_COMMENCES_INDIV_GROUPES": "NB_LGT_INDIV_GROUPES",
+    "LOGEMENTS_COMMENCES_COL_HORS_RES": "NB_LGT_COL_HORS_RES",
+    "LOGEMENTS_COMMENCES_RESIDENCE": "NB_LGT_RES",
 }
 
 
@@ -44,7 +54,8 @@ def oracle(path: Path) -> dict[str, dict[int, float]]:
         for variable, column in BREAKDOWNS.items():
             out[variable][int(r["DATE_REELLE_AUTORISATION"][:4])] += int(r[column] or 0)
         if r["DATE_REELLE_DOC"] and int(r["DATE_REELLE_DOC"][:4]) >= 2016:
-            out["LOGEMENTS_COMMENCES"][int(r["DATE_REELLE_DOC"][:4])] += int(r["NB_LGT_TOT_CREES"])
+            for variable, column in STARTS.items():
+                out[variable][int(r["DATE_REELLE_DOC"][:4])] += int(r[column] or 0)
     return out
 
 
@@ -242,3 +253,26 @@ def test_latin1_file_is_refused_with_its_line(tmp_path: Path, fixtures: Path) ->
         READ(path)
     assert exc.value.problems[0].line == 1  # "Code de la région..." labels: é in cp1252
     assert "encodage" in exc.value.problems[0].message
+
+
+def test_dwellings_by_type_reach_the_cube(tmp_path: Path, fixtures: Path) -> None:
+    from observatoire.indicators.cube import build, referential_for
+    from observatoire.indicators.query import Cube
+    from observatoire.settings import Settings
+    from observatoire.territories import Territory
+    from observatoire.warehouse.imports import import_file
+
+    settings = Settings(data_dir=tmp_path / "d")
+    import_file(settings, "sitadel", fixtures / FIXTURE)
+    build(settings)
+    expected = oracle(fixtures / FIXTURE)
+    toulouse = Territory.parse("COM:31555")
+    with Cube(settings, referential_for(settings)) as cube:
+        for code, variable in (
+            ("logements_autorises_individuels_purs", "LOGEMENTS_AUTORISES_INDIV_PURS"),
+            ("logements_autorises_collectifs", "LOGEMENTS_AUTORISES_COL_HORS_RES"),
+            ("logements_commences_residence", "LOGEMENTS_COMMENCES_RESIDENCE"),
+        ):
+            for year in (2019, 2023):
+                got = cube.value(code, toulouse, year=year)
+                assert got.value == expected[variable][year], (code, year)

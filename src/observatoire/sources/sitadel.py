@@ -20,8 +20,14 @@ Variables (dwellings, counts summed per commune COMM x calendar year, annulled e
   seniors, sociales...), _LOCATIF_SOCIAL NB_LGT_PRET_LOC_SOCIAL ("logements locatifs
   sociaux"), _ACCESSION_SOCIALE NB_LGT_ACC_SOC_HORS_PTZ ("logements aidés hors PTZ"),
   _PTZ NB_LGT_PTZ. An empty breakdown cell counts 0.
+- By type of construction (Sitadel's own "type de logement" breakdown, same date):
+  _INDIV_PURS NB_LGT_INDIV_PURS (individuel pur), _INDIV_GROUPES NB_LGT_INDIV_GROUPES
+  (individuel groupé), _COL_HORS_RES NB_LGT_COL_HORS_RES (collectif hors résidence) and
+  _RESIDENCE above. Each comes from its own column, never by difference: in the real
+  Toulouse file, 7 of 3,710 permits have IND != PURS + GROUPES (and COL != RES + HORS_RES).
 - LOGEMENTS_COMMENCES: NB_LGT_TOT_CREES by year of DATE_REELLE_DOC (declared opening of
-  works). Works open 0 to 3 years after authorisation (Toulouse: 18 % the same year, 61 %
+  works), and by type: LOGEMENTS_COMMENCES_INDIV_PURS, _INDIV_GROUPES, _COL_HORS_RES,
+  _RESIDENCE (same columns as above, by the date of opening). Works open 0 to 3 years after authorisation (Toulouse: 18 % the same year, 61 %
   the next, 16 % and 4 % after 2 and 3 years) and the list starts with the authorisations
   of 2013, so starts are only emitted from the first authorisation year + 3 on (2016):
   earlier years would miss the works of permits authorised before 2013.
@@ -69,6 +75,16 @@ AUTORISES = {
     "LOGEMENTS_AUTORISES_LOCATIF_SOCIAL": "NB_LGT_PRET_LOC_SOCIAL",
     "LOGEMENTS_AUTORISES_ACCESSION_SOCIALE": "NB_LGT_ACC_SOC_HORS_PTZ",
     "LOGEMENTS_AUTORISES_PTZ": "NB_LGT_PTZ",
+    "LOGEMENTS_AUTORISES_INDIV_PURS": "NB_LGT_INDIV_PURS",
+    "LOGEMENTS_AUTORISES_INDIV_GROUPES": "NB_LGT_INDIV_GROUPES",
+    "LOGEMENTS_AUTORISES_COL_HORS_RES": "NB_LGT_COL_HORS_RES",
+}
+COMMENCES = {
+    "LOGEMENTS_COMMENCES": "NB_LGT_TOT_CREES",
+    "LOGEMENTS_COMMENCES_INDIV_PURS": "NB_LGT_INDIV_PURS",
+    "LOGEMENTS_COMMENCES_INDIV_GROUPES": "NB_LGT_INDIV_GROUPES",
+    "LOGEMENTS_COMMENCES_COL_HORS_RES": "NB_LGT_COL_HORS_RES",
+    "LOGEMENTS_COMMENCES_RESIDENCE": "NB_LGT_RES",
 }
 VARIABLES = {
     "LOGEMENTS_AUTORISES": "Logements autorisés (date réelle d'autorisation, hors annulés)",
@@ -81,6 +97,13 @@ VARIABLES = {
     "LOGEMENTS_COMMENCES": (
         "Logements commencés (date réelle d'ouverture de chantier, hors annulés)"
     ),
+    "LOGEMENTS_AUTORISES_INDIV_PURS": "dont individuels purs",
+    "LOGEMENTS_AUTORISES_INDIV_GROUPES": "dont individuels groupés",
+    "LOGEMENTS_AUTORISES_COL_HORS_RES": "dont collectifs hors résidence",
+    "LOGEMENTS_COMMENCES_INDIV_PURS": "commencés, dont individuels purs",
+    "LOGEMENTS_COMMENCES_INDIV_GROUPES": "commencés, dont individuels groupés",
+    "LOGEMENTS_COMMENCES_COL_HORS_RES": "commencés, dont collectifs hors résidence",
+    "LOGEMENTS_COMMENCES_RESIDENCE": "commencés, dont en résidence",
 }
 ETATS = {2: "autorisé", 4: "annulé", 5: "commencé", 6: "terminé"}
 ANNULE = 4
@@ -149,12 +172,12 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     valid = typed.filter(pl.col("ETAT_DAU") != ANNULE)
     authorised = _sum_by_year(valid, AUT_DATE, AUTORISES)
     first_start = int(typed.select(pl.col(AUT_DATE).dt.year().min()).item())
-    started = _sum_by_year(valid, DOC_DATE, {"LOGEMENTS_COMMENCES": TOTAL})
+    started = _sum_by_year(valid, DOC_DATE, COMMENCES)
     wide = authorised.join(started, on=["code", "year"], how="full", coalesce=True)
-    variables = [*AUTORISES, "LOGEMENTS_COMMENCES"]
+    variables = [*AUTORISES, *COMMENCES]
     wide = wide.with_columns([pl.col(v).fill_null(0) for v in variables])
     long = wide.unpivot(index=["code", "year"], on=variables, variable_name="variable").filter(
-        (pl.col("variable") != "LOGEMENTS_COMMENCES") | (pl.col("year") >= first_start + START_LAG)
+        ~pl.col("variable").is_in(list(COMMENCES)) | (pl.col("year") >= first_start + START_LAG)
     )
     obs = observations(
         long.with_columns(pl.lit("COM").alias("level"), pl.lit(Status.OK).alias("status")).sort(
