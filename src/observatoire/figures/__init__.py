@@ -18,9 +18,10 @@ from observatoire.figures.values import (
     restricted,
     series,
     territory_name,
+    territory_of_name,
     value,
 )
-from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value
+from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, french_number
 
 __all__ = [
     "DIFFUSIONS",
@@ -37,11 +38,13 @@ __all__ = [
     "covers",
     "cube",
     "exists",
+    "french_number",
     "read_value",
     "read_values",
     "referential",
     "restricted",
     "series",
     "territory_name",
+    "territory_of_name",
     "value",
 ]
