@@ -138,11 +138,14 @@ def change(now: Value, before: Value) -> Change | None:
         return None
     assert now.value is not None and before.value is not None
     ind = now.indicator
+    # From the values as shown: 7,2 % against 7,3 % reads "−0,1 point", not the
+    # "−0,2 point" of 7,24 against 7,33.
+    a, b = round(now.value, ind.decimals), round(before.value, ind.decimals)
     if is_rate(ind):
-        return Change(now.value - before.value, points=True, decimals=ind.decimals)
-    if before.value == 0:
+        return Change(a - b, points=True, decimals=ind.decimals)
+    if b == 0:
         return None
-    return Change((now.value / before.value - 1) * 100, points=False, decimals=1)
+    return Change((a / b - 1) * 100, points=False, decimals=1)
 
 
 def evolution(own: Value, series: list[Value]) -> Evolution | None:
@@ -215,7 +218,7 @@ def key_figure(reader: Reader, indicator: Indicator, territory: Territory) -> Ke
     ref = figures.referential()
     own = figures.read_value(reader, indicator, territory)
     gaps: list[Gap] = []
-    if indicator.aggregation not in COUNTS:
+    if indicator.aggregation not in COUNTS and _visible(own):
         for r in ref.referents(territory):
             other = figures.read_value(reader, indicator, r, own.year)
             gaps.append(Gap(other, figures.territory_of_name(r), change(own, other)))
