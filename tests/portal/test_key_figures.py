@@ -3,6 +3,7 @@ on the real demo figures (RP 2021, RPLS, DVF, Filosofi, LOVAC)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -174,4 +175,4 @@ def test_headings_keep_their_order(client, territory: str) -> None:  # type: ign
     html = _portrait(client, territory)
     levels = [int(h) for h in re.findall(r"<h([1-6])", html.split("<main")[1])]
     assert levels[0] == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
