@@ -110,7 +110,9 @@ def test_secret_value_is_neither_compared_nor_ranked(client) -> None:  # type: i
     html = _portrait(client, "COM:62107")
     price = _card(html, "dvf_prix_m2_moyen")
     assert "secret statistique" in price
-    assert "data-rank" not in price and "data-gaps" not in price and "data-key-evolution" not in price
+    assert (
+        "data-rank" not in price and "data-gaps" not in price and "data-key-evolution" not in price
+    )
     sentence = _sentence(html, "Le prix moyen")
     assert (
         sentence
