@@ -19,9 +19,10 @@ from observatoire.figures.values import (
     restricted,
     series,
     territory_name,
+    territory_of_name,
     value,
 )
-from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value
+from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, french_number
 
 __all__ = [
     "DIFFUSIONS",
@@ -39,6 +40,7 @@ __all__ = [
     "covers",
     "cube",
     "exists",
+    "french_number",
     "origins",
     "read_value",
     "read_values",
@@ -46,5 +48,6 @@ __all__ = [
     "restricted",
     "series",
     "territory_name",
+    "territory_of_name",
     "value",
 ]

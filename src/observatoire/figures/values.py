@@ -11,6 +11,7 @@ from observatoire.indicators.catalog import CatalogError, Indicator
 from observatoire.indicators.query import QueryError, Value
 from observatoire.status import Status
 from observatoire.territories import Level, Territory, TerritoryError
+from observatoire.territories.articles import of_name
 
 RESTRICTED_NOTE = "diffusion restreinte : hors de votre périmètre"
 
@@ -39,6 +40,12 @@ def territory_name(territory: Territory | str) -> str:
         return fallback
     ref = referential()
     return ref.names[t] if ref.exists(t) else fallback
+
+
+def territory_of_name(territory: Territory) -> str:
+    """The name after "de", as French writes it: "du Pas-de-Calais", "de la CA de Lens -
+    Liévin", "d'Arras" (territories.articles)."""
+    return of_name(territory, territory_name(territory))
 
 
 def exists(territory: Territory) -> bool:

@@ -18,6 +18,11 @@ from observatoire.territories.referential import Referential
 NOT_LOADED = "source non chargée"
 
 
+def french_number(value: float, decimals: int) -> str:
+    """1234.5 -> "1\u202f234,5": narrow no-break space between thousands, decimal comma."""
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+
+
 class QueryError(UserError, RuntimeError):
     """The cube cannot answer (not built yet...). Message in French."""
 
@@ -92,7 +97,7 @@ class Value:
             if self.status == Status.MISSING and self.note == NOT_LOADED:
                 return NOT_LOADED
             return "secret statistique" if self.status == Status.SECRET else "non disponible"
-        text = f"{self.value:,.{self.indicator.decimals}f}".replace(",", "\u202f").replace(".", ",")
+        text = french_number(self.value, self.indicator.decimals)
         suffix = " (estimé)" if self.status == Status.ESTIMATED else ""
         return f"{text} {self.indicator.unit}{suffix}"
 
