@@ -85,3 +85,9 @@ def test_french_collation_of_names() -> None:
         "Oye-Plage",
         "Zutkerque",
     ]
+
+
+def test_the_referential_search_reads_postcodes_too() -> None:
+    # The portal's search box, the API and the explorer all go through Referential.search.
+    assert national().search("62300") == [ELEU, LENS]
+    assert national().search("st omer 62")[0] == Territory.parse("COM:62765")
