@@ -4,6 +4,7 @@ no value, distinct round ticks, French number format (the locale is given by cha
 from __future__ import annotations
 
 import dataclasses
+from itertools import pairwise
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_axis_ticks_are_distinct_once_written(dvf_series) -> None:  # type: igno
     assert y["scale"]["domain"] == [y["axis"]["values"][0], y["axis"]["values"][-1]]
     labels = [f"{t:,.{ind.decimals}f}" for t in y["axis"]["values"]]
     assert len(set(labels)) == len(labels)
-    steps = {round(b - a, 6) for a, b in zip(y["axis"]["values"], y["axis"]["values"][1:])}
+    steps = {round(b - a, 6) for a, b in pairwise(y["axis"]["values"])}
     assert len(steps) == 1 and steps.pop() in {10, 20, 25, 50, 100, 200, 250, 500}
 
 

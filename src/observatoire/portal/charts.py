@@ -50,25 +50,23 @@ def line_spec(indicator: Indicator, series: list[Value], name: str) -> dict[str,
     Every year with a value is a point; a line joins only consecutive years, so a year
     without a value (not published, secret) leaves a gap instead of a straight line
     across it. Ticks are the years themselves and round values (`nice_ticks`)."""
-    points = sorted(
-        (
-            {"annee": v.year, "valeur": v.value, "statut": v.status}
-            for v in series
-            if v.value is not None and v.year is not None
-        ),
-        key=lambda p: p["annee"],
+    known = sorted(
+        (v.year, v.value, str(v.status))
+        for v in series
+        if v.value is not None and v.year is not None
     )
-    if len({p["annee"] for p in points}) < 2:
+    years = sorted({y for y, _, _ in known})
+    if len(years) < 2:
         return None
+    points: list[dict[str, Any]] = []
     segment = 0
-    for before, point in zip([None, *points], points, strict=False):
-        if before is not None and point["annee"] - before["annee"] > 1:
+    for i, (year, value, status) in enumerate(known):
+        if i and year - known[i - 1][0] > 1:
             segment += 1
-        point["segment"] = segment
+        points.append({"annee": year, "valeur": value, "statut": status, "segment": segment})
     fmt = number_format(indicator)
-    first, last = points[0]["annee"], points[-1]["annee"]
-    years = sorted({p["annee"] for p in points})
-    values = [p["valeur"] for p in points]
+    first, last = years[0], years[-1]
+    values = [v for _, v, _ in known]
     ticks = nice_ticks(min(values), max(values), indicator.decimals)
     missing = [y for y in range(first, last + 1) if y not in years]
     gaps = f" (pas de valeur en {', '.join(map(str, missing))})" if missing else ""
@@ -99,7 +97,10 @@ def line_spec(indicator: Indicator, series: list[Value], name: str) -> dict[str,
             ],
         },
         "layer": [
-            {"mark": {"type": "line"}, "encoding": {"detail": {"field": "segment", "type": "nominal"}}},
+            {
+                "mark": {"type": "line"},
+                "encoding": {"detail": {"field": "segment", "type": "nominal"}},
+            },
             {"mark": {"type": "point", "filled": True}},
         ],
     }
@@ -121,7 +122,9 @@ def bar_spec(
     if min(values) >= 0 and max(values) > 0:
         # Room on the right for the value written after the longest bar.
         scale = {"domain": [0, max(values) * 1.15], "nice": False}
-        ticks = [t for t in nice_ticks(0, max(values), indicator.decimals, 5) if t <= max(values) * 1.15]
+        ticks = [
+            t for t in nice_ticks(0, max(values), indicator.decimals, 5) if t <= max(values) * 1.15
+        ]
         axis = {"format": fmt, "values": ticks}
     return {
         "$schema": SCHEMA,

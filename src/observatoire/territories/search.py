@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 from observatoire import tabular
 from observatoire.territories.model import Level, Territory, TerritoryError
-from observatoire.territories.referential import Referential
 
 # Ligatures NFKD leaves whole: without them "Œuf-en-Ternois" sorts after "Z".
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"})
@@ -63,6 +63,20 @@ def _tokens(text: str) -> list[str]:
     for long, short in _LONG_FORMS:
         words = words.replace(f" {long} ", f" {short} ")
     return [_SYNONYMS.get(w, w) for w in words.split()]
+
+
+class Referential(Protocol):
+    """What the search reads of territories.referential.Referential (which calls this
+    module: no import back)."""
+
+    names: dict[Territory, str]
+    commune_dep: dict[str, str]
+    commune_population: dict[str, int]
+    dep_reg: dict[str, str]
+
+    def name(self, t: Territory) -> str: ...
+
+    def exists(self, t: Territory) -> bool: ...
 
 
 @dataclass(frozen=True)
