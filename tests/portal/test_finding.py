@@ -14,6 +14,10 @@ from observatoire.settings import Settings
 LENS_LIEVIN = "EPCI:246200364"
 
 
+def _csv(content: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode()), delimiter=";"))
+
+
 def _names(html: str) -> list[str]:
     return re.findall(r'<tr data-code="\d+">\s*<th scope="row"><a [^>]+>([^<]+)</a>', html)
 
@@ -158,11 +162,15 @@ def test_comparison_download_honours_diffusion(  # type: ignore[no-untyped-def]
     assert response.status_code == 403 and b"32.0" not in response.content
     client.force_login(reader_lens)
     response = client.get("/comparer/", params)
-    assert response.status_code == 200 and "taux_pauvrete" in response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert [(r["code"], r["indicateur"]) for r in _csv(response.content)] == [
+        ("62498", "taux_pauvrete")
+    ]
     # The default selection of a download leaves out what the user may not read.
     client.logout()
-    default = client.get("/comparer/", {"t": "COM:62498", "format": "csv"}).content.decode()
-    assert "taux_pauvrete" not in default and "taux_vacance" in default
+    default = client.get("/comparer/", {"t": "COM:62498", "format": "csv"})
+    indicators = {r["indicateur"] for r in _csv(default.content)}
+    assert "taux_pauvrete" not in indicators and "taux_vacance" in indicators
 
 
 def test_catalog_speaks_french(client) -> None:  # type: ignore[no-untyped-def]
