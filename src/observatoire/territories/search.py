@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -119,7 +118,7 @@ def postcodes() -> dict[str, tuple[str, ...]]:
 class _Entry:
     territory: Territory
     words: str
-    tokens: tuple[str, ...]
+    code: str  # upper case
     order: tuple[int, int]  # level, then larger communes first
 
 
@@ -135,7 +134,7 @@ def _index(ref: Referential) -> list[_Entry]:
         _Entry(
             t,
             " ".join(_tokens(n)),
-            tuple(_tokens(n)),
+            t.code.upper(),
             (_LEVEL_ORDER.get(t.level, 5), -ref.commune_population.get(t.code, 0)),
         )
         for t, n in ref.names.items()
@@ -183,28 +182,27 @@ def _by_name(ref: Referential, query: str, limit: int) -> Results:
     wanted = [w for w in words if w not in _SMALL_WORDS] or words
     phrase = " ".join(words)
     code = query.strip().upper()
+    # Every wanted word starts a word of the name, in any order: one regular expression
+    # (C speed; a Python loop over 36,000 names made each keystroke cost 200 ms).
+    all_words = re.compile("".join(f"(?=(?:.* )?{re.escape(w)})" for w in wanted))
     scored: list[tuple[int, tuple[int, int], str, Territory]] = []
     for e in _index(ref):
         t = e.territory
         if dep is not None and (t.level is not Level.COM or ref.commune_dep.get(t.code) != dep):
             continue
-        if t.code.upper() == code or e.words == phrase:
+        if e.code == code or e.words == phrase:
             rank = 0
         elif e.words.startswith(phrase):
             rank = 1
-        elif _all_words(wanted, e.tokens):
+        elif all_words.match(e.words):
             rank = 2
-        elif phrase in e.words or t.code.upper().startswith(code):
+        elif phrase in e.words or e.code.startswith(code):
             rank = 3
         else:
             continue
         scored.append((rank, e.order, e.words, t))
     scored.sort(key=lambda s: s[:3])
     return _results(ref, query, [s[3] for s in scored], limit)
-
-
-def _all_words(wanted: Iterable[str], tokens: tuple[str, ...]) -> bool:
-    return all(any(tok.startswith(w) for tok in tokens) for w in wanted)
 
 
 def _results(
