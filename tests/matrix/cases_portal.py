@@ -36,11 +36,24 @@ CASES = [
         f"/comparer/?t=COM:62498&t=COM:62041&indicator={LOVAC}",
         expect(("admin", "animateur"), anonymous=302),
     ),
+    # The comparison's downloads: the same rights as the page.
+    Case("portal:compare", "/comparer/?t=COM:62498&t=FR&format=csv", expect(EVERYONE)),
+    Case(
+        "portal:compare",
+        f"/comparer/?t=COM:62498&indicator={LOVAC}&format=xlsx",
+        expect(LENS_READERS, anonymous=302),
+    ),
+    Case(
+        "portal:compare",
+        f"/comparer/?t=COM:62498&t=COM:62041&indicator={LOVAC}&format=csv",
+        expect(("admin", "animateur"), anonymous=302),
+    ),
     Case("api-v1:api-root", "/api/v1/", expect(EVERYONE, ok=404)),
     Case("api-v1:openapi-json", "/api/v1/openapi.json", expect(EVERYONE)),
     Case("api-v1:openapi-view", "/api/v1/docs", expect(EVERYONE)),
     Case("api-v1:indicators", "/api/v1/indicators", expect(EVERYONE)),
     Case("api-v1:territories", "/api/v1/territories?q=lens", expect(EVERYONE)),
+    Case("api-v1:suggestions", "/api/v1/suggestions?q=62300", expect(EVERYONE)),
     Case("api-v1:territory", "/api/v1/territories/EPCI:246200364", expect(EVERYONE)),
     Case(
         "api-v1:values",

@@ -5,6 +5,7 @@ role and scope they build from their user) may read a figure: out of reach, a fi
 comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
+from observatoire.figures.labels import aggregation_label, recipes, source_label
 from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
 from observatoire.figures.store import cube, referential
@@ -35,6 +36,7 @@ __all__ = [
     "SourceOrigin",
     "Unavailable",
     "Value",
+    "aggregation_label",
     "check",
     "communes_of",
     "covers",
@@ -44,9 +46,11 @@ __all__ = [
     "origins",
     "read_value",
     "read_values",
+    "recipes",
     "referential",
     "restricted",
     "series",
+    "source_label",
     "territory_name",
     "territory_of_name",
     "value",

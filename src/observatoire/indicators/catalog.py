@@ -21,8 +21,25 @@ AGGREGATIONS = {
     "published",
     "growth",
 }
+# How the portal and the documentation name each rule, in French (one label per rule: a
+# test checks none is missing).
+AGGREGATION_LABELS = {
+    "sum": "somme",
+    "ratio": "rapport de sommes",
+    "weighted_mean": "moyenne pondérée",
+    "median_records": "médiane recalculée sur les enregistrements",
+    "mean_records": "moyenne recalculée sur les enregistrements",
+    "count_records": "nombre d'enregistrements",
+    "published": "valeur publiée par le producteur",
+    "growth": "taux d'évolution annuel moyen",
+}
 # A commune absent from the file counts as 0, or takes this status.
 ABSENT = {"zero", Status.SECRET, Status.MISSING}
+ABSENT_LABELS = {
+    "zero": "une commune absente du fichier compte pour 0",
+    Status.SECRET: "une commune absente du fichier est couverte par le secret",
+    Status.MISSING: "une commune absente du fichier est sans donnée",
+}
 DIFFUSIONS = {"public", "partenaires", "restreint"}
 
 

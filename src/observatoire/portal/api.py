@@ -19,7 +19,7 @@ from observatoire.portal import classes as classing
 from observatoire.portal import exports
 from observatoire.portal.views import readable, refusal
 from observatoire.status import Status
-from observatoire.territories import Level, Territory, TerritoryError
+from observatoire.territories import Level, Territory, TerritoryError, search
 
 api = NinjaAPI(
     title="Observatoire de l'habitat — API ouverte",
@@ -110,11 +110,36 @@ def indicators(request: HttpRequest) -> list[dict[str, Any]]:
 
 @api.get("/territories", summary="Recherche de territoires (nom ou code, sans accents)")
 def territories(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
+    return [_describe(h.territory) for h in _search(q, limit).hits]
+
+
+@api.get(
+    "/suggestions",
+    summary="Suggestions de territoires pendant la saisie (nom, code postal, code INSEE)",
+)
+def suggestions(request: HttpRequest, q: str = "", limit: int = 8) -> list[dict[str, Any]]:
+    """The search of the portal (territories.search), with what a list of suggestions
+    shows: the label ("Saint-Omer (62)"), the kind of territory and the département."""
+    ref = figures.referential()
+    return [
+        {
+            **_describe(h.territory),
+            "label": h.label,
+            "kind": h.kind,
+            "departement": ref.commune_dep.get(h.territory.code)
+            if h.territory.level is Level.COM
+            else None,
+        }
+        for h in _search(q, limit).hits
+    ]
+
+
+def _search(q: str, limit: int) -> search.Results:
     if not q.strip():
         raise HttpError(400, "Paramètre « q » requis : un nom ou un code de territoire.")
     if not 1 <= limit <= 100:
         raise HttpError(400, "Paramètre « limit » entre 1 et 100.")
-    return [_describe(t) for t in figures.referential().search(q, limit=limit)]
+    return search.search(figures.referential(), q, limit)
 
 
 @api.get(

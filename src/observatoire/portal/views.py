@@ -14,7 +14,7 @@ from observatoire.accounts import refusals
 from observatoire.accounts.permissions import can_read, first_unreadable, reader_of
 from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.territories import Territory, TerritoryError
+from observatoire.territories import Territory, TerritoryError, search
 
 
 def readable(
@@ -60,15 +60,17 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    ref = figures.referential()
-    results = []
-    if q:
-        for t in ref.search(q, limit=30):
-            results.append({"territory": t, "name": ref.names[t], "label": t.level.label})
+    found = search.search(figures.referential(), q, limit=30) if q else None
     return render(
         request,
         "portal/home.html",
-        {"title": "Accueil", "q": q, "results": results, "searched": bool(q)},
+        {
+            "title": "Accueil",
+            "q": q,
+            "results": found.hits if found else [],
+            "message": found.message if found else "",
+            "searched": bool(q),
+        },
     )
 
 
@@ -145,6 +147,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
             "indicator": ind,
             "vintages": vintages,
             "origins": figures.origins(ind),
+            "recipes": figures.recipes(ind),
         },
     )
 

@@ -21,10 +21,10 @@ from observatoire.accounts.audit import current_request
 from observatoire.accounts.permissions import reader_of
 from observatoire.figures import Cube, QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.portal import charts
+from observatoire.portal import charts, comparison, tables
 from observatoire.portal.views import readable, refusal
-from observatoire.territories import Level, Territory, TerritoryError
-from observatoire.territories.referential import Referential, fold
+from observatoire.territories import Level, Territory, TerritoryError, search
+from observatoire.territories.referential import Referential
 
 LEVELS = {
     Level.COM: "Communes",
@@ -64,9 +64,18 @@ DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("geojson", "GeoJSON"))
 class ParamError(ValueError):
     """A request parameter a page cannot use: French message and HTTP status."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(
+        self,
+        message: str,
+        status: int = 400,
+        suggestions: list[tuple[str, str]] | None = None,
+        field: str = "",
+    ):
         super().__init__(message)
         self.status = status
+        # (label, territory id) to offer as links in place of the `field` value typed.
+        self.suggestions = suggestions or []
+        self.field = field
 
 
 # ------------------------------------------------------------------ parameters
@@ -94,11 +103,12 @@ def pick_indicator(
 
 
 def pick_territory(raw: str, ref: Referential) -> Territory:
-    """A territory id (COM:62498, EPCI:246200364...); a name gets suggestions, not a guess
-    (« Lens » is a commune and the name of an EPCI)."""
+    """A territory id (COM:62498, EPCI:246200364...) or a name written as the suggestions
+    write it ("Pas-de-Calais", "CA de Lens - Liévin", "Saint-Omer (62)"); anything else
+    gets suggestions, not a guess (« Lens » is a commune and the name of an EPCI)."""
     if not raw:
         raise ParamError(
-            f"Indiquez un territoire par son identifiant, par exemple {DEFAULT_WITHIN}."
+            f"Indiquez un territoire par son nom ou son identifiant, par exemple {DEFAULT_WITHIN}."
         )
     try:
         t: Territory | None = Territory.parse(raw)
@@ -106,13 +116,24 @@ def pick_territory(raw: str, ref: Referential) -> Territory:
         t = None
     if t is not None and ref.exists(t):
         return t
-    found = ref.search(raw, limit=3)
+    results = search.search(ref, raw, limit=5)
+    typed = search.words_of(raw)
+    named = [h for h in results.hits if search.words_of(h.label) == typed]
+    if t is None and len(named) == 1:
+        return named[0].territory
     hint = ""
-    if found:
-        hint = " Vouliez-vous dire : " + ", ".join(f"{ref.name(s)} ({s.id})" for s in found) + " ?"
+    if results.hits:
+        hint = (
+            " Vouliez-vous dire : "
+            + ", ".join(f"{h.name} ({h.territory.id})" for h in results.hits)
+            + " ?"
+        )
     reason = "est inconnu" if t is not None else "n'est pas un identifiant de territoire"
     raise ParamError(
-        f"« {raw} » {reason} (forme attendue : COM:62498, EPCI:246200364, DEP:62...).{hint}"
+        f"« {raw} » {reason} (forme attendue : un nom tel que proposé, ou COM:62498, "
+        f"EPCI:246200364, DEP:62...).{hint}",
+        suggestions=[(h.label, h.territory.id) for h in results.hits],
+        field=raw,
     )
 
 
@@ -176,7 +197,7 @@ def choropleth(
         v = values[t]
         sort = "" if v.value is None else repr(v.value)
         rows.append({"territory": t, "name": ref.name(t), "value": v, "sort": sort})
-    rows.sort(key=lambda r: fold(r["name"]))
+    tables.sort_rows(rows)
     query = urlencode(
         {
             "indicator": ind.code,
@@ -205,6 +226,7 @@ def choropleth(
         "method": method,
         "method_label": METHODS[method],
         "rows": rows,
+        "table": tables.table_page(rows, request),
         "map_url": f"{api}map?{query}",
         "geo_error": geo_error,
         "downloads": [(label, f"{api}map?{query}&format={fmt}") for fmt, label in DOWNLOADS],
@@ -225,6 +247,20 @@ def _main_source(values: list[Value]) -> str:
 
 
 # ------------------------------------------------------------------ pages
+def suggestion_links(request: HttpRequest, exc: ParamError, name: str) -> list[tuple[str, str]]:
+    """The same page with the ambiguous value of parameter `name` replaced by each
+    suggested territory (links: no JavaScript needed)."""
+    out = []
+    for label, territory_id in exc.suggestions:
+        params = [
+            (k, territory_id if k == name and v.strip() == exc.field else v)
+            for k, values in request.GET.lists()
+            for v in values
+        ]
+        out.append((label, f"{request.path}?{urlencode(params)}"))
+    return out
+
+
 def _no_cube(request: HttpRequest, exc: QueryError) -> HttpResponse:
     return render(
         request,
@@ -261,6 +297,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         if exc.status == 401:
             return redirect_to_login(request.get_full_path())
         context["error"] = str(exc)
+        context["suggestions"] = suggestion_links(request, exc, "within")
         context["title"] = "Paramètres à corriger — explorer un indicateur"
         status = exc.status
     return render(request, "portal/explorer.html", context, status=status)
@@ -307,12 +344,19 @@ def compare(request: HttpRequest) -> HttpResponse:
         return _no_cube(request, exc)
     try:
         context.update(_compare(request, cube, raw, chosen or default, explicit=bool(chosen)))
+        fmt = request.GET.get("format", "").strip()
+        if fmt:
+            if fmt not in dict(comparison.FORMATS):
+                raise ParamError(f"Format « {fmt} » inconnu : csv ou xlsx.")
+            return comparison.download(context, fmt)
     except ParamError as exc:
         if exc.status == 401:
             return redirect_to_login(request.get_full_path())
         context["error"] = str(exc)
+        context["suggestions"] = suggestion_links(request, exc, "t")
         context["title"] = "Paramètres à corriger — comparer des territoires"
         return render(request, "portal/compare.html", context, status=exc.status)
+    context["downloads"] = comparison.links(request)
     return render(request, "portal/compare.html", context)
 
 
@@ -358,6 +402,8 @@ def _compare(
                 "values": values,
                 "pairs": pairs,
                 "spec": charts.bar_spec(ind, pairs, year),
+                "cells": [comparison.cell(v) for v in values],
+                "sources": comparison.sources(values),
                 "spec_id": f"comparaison-{i}",
             }
         )

@@ -118,25 +118,10 @@ class Referential:
         return [Territory(target, c) for c in sorted(codes)]
 
     def search(self, query: str, limit: int = 20) -> list[Territory]:
-        """Accent- and case-insensitive search on names and codes ("lievin" finds Liévin)."""
-        q = fold(query)
-        if not q:
-            return []
-        scored: list[tuple[int, int, str, Territory]] = []
-        order = {Level.REG: 0, Level.DEP: 1, Level.GRP: 2, Level.EPCI: 3, Level.COM: 4}
-        for t, n in self.names.items():
-            name = fold(n)
-            if t.code.lower() == q or name == q:
-                rank = 0
-            elif name.startswith(q):
-                rank = 1
-            elif q in name or t.code.lower().startswith(q):
-                rank = 2
-            else:
-                continue
-            scored.append((rank, order.get(t.level, 5), name, t))
-        scored.sort(key=lambda s: s[:3])
-        return [s[3] for s in scored[:limit]]
+        """The territories `query` designates, best first (rules: territories.search)."""
+        from observatoire.territories import search  # search builds on this module
+
+        return [h.territory for h in search.search(self, query, limit).hits]
 
     def membership(self) -> pl.DataFrame:
         """(level, code, commune): every territory with each of its communes."""
