@@ -5,6 +5,7 @@ role and scope they build from their user) may read a figure: out of reach, a fi
 comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
+from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
 from observatoire.figures.store import cube, referential
 from observatoire.figures.values import (
@@ -28,6 +29,8 @@ __all__ = [
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
+    "FricheSite",
+    "FricheSites",
     "QueryError",
     "Reader",
     "Unavailable",
@@ -37,6 +40,7 @@ __all__ = [
     "covers",
     "cube",
     "exists",
+    "friche_sites",
     "read_value",
     "read_values",
     "referential",
