@@ -5,6 +5,7 @@ role and scope they build from their user) may read a figure: out of reach, a fi
 comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
+from observatoire.figures.friches import INDICATOR as FRICHES_INDICATOR
 from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
 from observatoire.figures.store import cube, referential
@@ -25,6 +26,7 @@ from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value
 
 __all__ = [
     "DIFFUSIONS",
+    "FRICHES_INDICATOR",
     "NOT_LOADED",
     "PUBLIC",
     "RESTRICTED_NOTE",
