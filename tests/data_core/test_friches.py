@@ -138,5 +138,5 @@ def test_site_list_of_a_territory(one_import: Settings) -> None:
         "Chaudronnerie Bracq", "friche potentielle", 100.0, "62498",
     )  # fmt: skip
     assert (bracq.longitude, bracq.latitude) == (2.83344, 50.43495)
-    assert friche_sites(Territory.parse("COM:62193")).sites == ()
+    assert friche_sites(Territory.parse("COM:62119")).sites == ()  # Béthune: none recorded
     assert Reader().can_read("public", LENS)
