@@ -251,4 +251,6 @@ def test_friches_by_status_are_the_cartofriches_rows(demo: tuple[Cube, str]) -> 
     assert v(cube, "friches_taux_traitement", "DEP:59") == 0.0
     assert (counted["59", "friche sans projet"], counted["59", "friche avec projet"]) == (5, 32)
     # One import only: no year-on-year comparison, hence no value.
-    assert v(cube, "friches_traitees_annee", "DEP:59") is None
+    single = cube.value("friches_traitees_annee", Territory.parse("DEP:59"))
+    assert (single.value, single.status) == (None, "unavailable")
+    assert single.note and "un seul import Cartofriches" in single.note

@@ -82,7 +82,9 @@ def test_counts_by_status_are_the_file_rows(one_import: Settings, fixtures: Path
         marne = cube.value("friches_reconverties", Territory.parse("COM:51388"))
         assert (marne.value, marne.source, marne.millesime) == (1, "cartofriches", 2024)
         # One import only: no year to compare with, nothing counted as treated.
-        assert cube.value("friches_traitees_annee", dep).value is None
+        single = cube.value("friches_traitees_annee", dep)
+        assert (single.value, single.status, single.year) == (None, "unavailable", 2024)
+        assert single.note and "un seul import Cartofriches (millésime 2024)" in single.note
 
 
 def test_epci_sums_its_communes(one_import: Settings) -> None:

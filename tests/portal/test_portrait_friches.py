@@ -20,6 +20,8 @@ def test_portrait_lists_and_maps_the_sites(client) -> None:  # type: ignore[no-u
         assert "(millésime 2024, COG 2024)" in _row(html, code), code
     # Six sites, all "friche potentielle": none remaining sans/avec projet, no ratio.
     assert "non disponible" in _row(html, "friches_taux_traitement")
+    # One import in the demo: treated sites cannot be counted, and the row says why.
+    assert "un seul import Cartofriches" in _row(html, "friches_traitees_annee")
     section = html.split('id="friches"')[1].split("</section>")[0]
     assert set(re.findall(r'<tr data-site="([^"]+)">', section)) == LENS_SITES
     bracq = section.split('data-site="62498_5371"')[1].split("</tr>")[0]

@@ -180,6 +180,10 @@ def build(
                 progress(code)
             rows, truth = _indicator_rows(con, indicator, membership)
             if not rows.height:
+                rows = truth = friches.single_import_rows(
+                    con, code, sources.get("cartofriches").label
+                )
+            if not rows.height:
                 summary.not_loaded.append(code)
                 continue
             # The attack is run on what will be published, before the cube is swapped in.

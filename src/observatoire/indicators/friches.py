@@ -128,3 +128,30 @@ def copy_sites(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_sites", frame)
     con.execute(f"CREATE TABLE {SITES_TABLE} AS SELECT * FROM _sites")
     con.unregister("_sites")
+
+
+TREATED_INDICATORS = ("friches_traitees_annee", "friches_traitees_annee_surface")
+
+
+def single_import_rows(con: duckdb.DuckDBPyConnection, code: str, label: str) -> pl.DataFrame:
+    """With one Cartofriches millésime only, the treated sites cannot be counted: each
+    territory gets "unavailable" with the reason, instead of "source not loaded". Cube
+    columns; empty for other indicators or when nothing (or several millésimes) is loaded."""
+    if code not in TREATED_INDICATORS or not _loaded(con):
+        return pl.DataFrame()
+    row = con.execute(
+        f"SELECT max(millesime), max(geo_vintage), count(DISTINCT millesime) FROM {VIEW}"
+    ).fetchone()
+    if row is None or row[2] != 1:
+        return pl.DataFrame()
+    millesime, geo = int(row[0]), row[1]
+    note = (
+        f"un seul import Cartofriches (millésime {millesime}) : les friches traitées se "
+        "comptent entre deux imports successifs"
+    )
+    return con.execute(
+        "SELECT ? AS indicator, level, code, ?::INTEGER AS year, NULL::DOUBLE AS value, "
+        f"'{Status.UNAVAILABLE}' AS status, '{SOURCE}' AS source, ?::INTEGER AS millesime, "
+        "? AS source_detail, ?::INTEGER AS geo_vintage, ? AS note FROM territories",
+        [code, millesime, millesime, label, geo, note],
+    ).pl()
