@@ -228,3 +228,29 @@ def test_sru_inventory_counts_match_the_dhup_file(demo: tuple[Cube, str]) -> Non
     assert v(cube, "sru_communes_soumises", "FR") == 2196
     lens = cube.value("sru_taux_lls", Territory.parse("COM:62498"))
     assert (lens.value, lens.year, lens.millesime, lens.geo_vintage) == (61.45, 2024, 2025, 2024)
+
+
+def test_friches_by_status_are_the_cartofriches_rows(demo: tuple[Cube, str]) -> None:
+    import csv
+    import gzip
+    from collections import Counter
+
+    from observatoire.demo import demo_dir
+
+    path = demo_dir() / "cartofriches" / "friches_standard_test.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    counted = Counter((r["comm_insee"].zfill(5)[:2], r["site_statut"]) for r in rows)
+    cube, _ = demo
+    for dep in DEPS:
+        for statut, code in (("sans projet", "friches_sans_projet"),
+                             ("avec projet", "friches_avec_projet"),
+                             ("reconvertie", "friches_reconverties")):  # fmt: skip
+            assert v(cube, code, f"DEP:{dep}") == counted[dep, f"friche {statut}"], (dep, code)
+    # Nord: 0 reconverted over 5 sans projet + 32 avec projet (file: SOURCES.md §6).
+    assert v(cube, "friches_taux_traitement", "DEP:59") == 0.0
+    assert (counted["59", "friche sans projet"], counted["59", "friche avec projet"]) == (5, 32)
+    # One import only: no year-on-year comparison, hence no value.
+    single = cube.value("friches_traitees_annee", Territory.parse("DEP:59"))
+    assert (single.value, single.status) == (None, "unavailable")
+    assert single.note and "un seul import Cartofriches" in single.note

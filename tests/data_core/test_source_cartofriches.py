@@ -219,3 +219,17 @@ def test_latin1_file_is_refused(tmp_path: Path, fixtures: Path) -> None:
         READ(path)
     assert "encodage" in exc.value.problems[0].message
     assert exc.value.problems[0].line is not None and exc.value.problems[0].line > 1
+
+
+def test_counts_and_surfaces_by_status(fixtures: Path) -> None:
+    obs = READ(fixtures / FIXTURE).tables["observations"]
+    # 51388: one reconverted site of 39,937 m² (line 2 of the Marne sites).
+    assert value(obs, "51388", "FRICHES_RECONVERTIES") == (1.0, "ok")
+    assert value(obs, "51388", "FRICHES_SURFACE_RECONVERTIES") == (39937.0, "ok")
+    # 54547: "avec projet" without surface, "sans projet" of 45,547 m²: each status alone.
+    assert value(obs, "54547", "FRICHES_SURFACE_SANS_PROJET") == (45547.0, "ok")
+    assert value(obs, "54547", "FRICHES_SURFACE_AVEC_PROJET") == (None, "missing")
+    assert value(obs, "54547", "FRICHES_SURFACE_RECONVERTIES") == (0.0, "ok")
+    # 62160 (Carvin): two "avec projet" sites, 13,767 + 255 m².
+    assert value(obs, "62160", "FRICHES_AVEC_PROJET") == (2.0, "ok")
+    assert value(obs, "62160", "FRICHES_SURFACE_AVEC_PROJET") == (14022.0, "ok")

@@ -5,6 +5,8 @@ role and scope they build from their user) may read a figure: out of reach, a fi
 comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
+from observatoire.figures.friches import INDICATOR as FRICHES_INDICATOR
+from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.labels import aggregation_label, recipes, source_label
 from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
@@ -27,10 +29,13 @@ from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, f
 
 __all__ = [
     "DIFFUSIONS",
+    "FRICHES_INDICATOR",
     "NOT_LOADED",
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
+    "FricheSite",
+    "FricheSites",
     "QueryError",
     "Reader",
     "SourceOrigin",
@@ -43,6 +48,7 @@ __all__ = [
     "cube",
     "exists",
     "french_number",
+    "friche_sites",
     "origins",
     "read_value",
     "read_values",

@@ -21,7 +21,7 @@ import polars as pl
 
 from observatoire import sources
 from observatoire.errors import UserError
-from observatoire.indicators import audit, secrecy
+from observatoire.indicators import audit, friches, secrecy
 from observatoire.indicators.aggregate import evaluate
 from observatoire.indicators.catalog import Indicator, Recipe, catalog
 from observatoire.indicators.inputs import attach, load_referential, unknown_record_codes
@@ -168,6 +168,7 @@ def build(
     with staging(settings.data_dir) as (con, tmp):
         load_referential(con, ref)
         attach(con, imports)
+        friches.derive_treated(con)
         for table, n in unknown_record_codes(con).items():
             summary.warnings.append(
                 f"{n} enregistrement(s) de {table} sur un code commune inconnu du COG de leur "
@@ -178,6 +179,10 @@ def build(
             if progress:
                 progress(code)
             rows, truth = _indicator_rows(con, indicator, membership)
+            if not rows.height:
+                rows = truth = friches.single_import_rows(
+                    con, code, sources.get("cartofriches").label
+                )
             if not rows.height:
                 summary.not_loaded.append(code)
                 continue
@@ -196,6 +201,7 @@ def build(
             else pl.DataFrame(schema={c: pl.Utf8 for c in CUBE_COLUMNS})
         )
         refuse_non_finite(cube)
+        friches.copy_sites(con)
         for i in range(len(imports)):
             con.execute(f"DETACH w{i}")
         con.register("_cube", cube)
@@ -242,6 +248,7 @@ def check_secrecy(
     with staging(settings.data_dir) as (con, _tmp):
         load_referential(con, ref)
         attach(con, list_imports(settings.warehouse_dir))
+        friches.derive_treated(con)
         con.execute(f"ATTACH {literal(str(cube_file))} AS published (READ_ONLY)")
         for code, indicator in catalog().items():
             if not indicator.secrecy.secondary:

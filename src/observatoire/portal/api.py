@@ -371,3 +371,43 @@ def choropleth(
         _downloaded(ind, name)
         return exports.download(body, name, "geojson")
     return HttpResponse(body, content_type="application/geo+json")
+
+
+@api.get(
+    "/friches",
+    summary="Sites en friche d'un territoire (GeoJSON de points, Cartofriches)",
+    url_name="friches",
+)
+def friches(
+    request: HttpRequest,
+    territory: str = Query(..., description="Territoire : COM:62498, EPCI:246200364, DEP:62…"),
+) -> HttpResponse:
+    t = _territory(territory)
+    listed = figures.friche_sites(t, reader_of(request.user))
+    if listed.restricted:
+        _check(catalog()[figures.FRICHES_INDICATOR], request, [t])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [s.longitude, s.latitude]},
+            "properties": {
+                "site_id": s.site_id,
+                "nom": s.nom,
+                "type": s.type,
+                "statut": s.statut,
+                "surface_m2": s.surface,
+                "commune": s.commune,
+                "commune_nom": s.commune_nom,
+            },
+        }
+        for s in listed.sites
+        if s.longitude is not None and s.latitude is not None
+    ]
+    doc = {
+        "type": "FeatureCollection",
+        "territory": _describe(t),
+        "source": {"name": "Cartofriches (Cerema)", "millesime": listed.millesime},
+        "features": features,
+    }
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return HttpResponse(body, content_type="application/geo+json")

@@ -60,14 +60,19 @@ STATUTS = {
     "friche potentielle": "FRICHES_POTENTIELLES",
     "friche sans projet": "FRICHES_SANS_PROJET",
     "friche avec projet": "FRICHES_AVEC_PROJET",
-    "friche reconvertie": None,
+    "friche reconvertie": "FRICHES_RECONVERTIES",
 }
+RECONVERTIE = "friche reconvertie"
 VARIABLES = {
     "FRICHES": "Sites en friche recensés, hors friches reconverties (sites)",
     "FRICHES_SANS_PROJET": "dont friches sans projet (sites)",
     "FRICHES_AVEC_PROJET": "dont friches avec projet (sites)",
     "FRICHES_POTENTIELLES": "dont friches potentielles, non vérifiées (sites)",
+    "FRICHES_RECONVERTIES": "Friches reconverties (sites)",
     "FRICHES_SURFACE": "Surface des unités foncières des friches non reconverties (m²)",
+    "FRICHES_SURFACE_SANS_PROJET": "Surface des friches sans projet (m²)",
+    "FRICHES_SURFACE_AVEC_PROJET": "Surface des friches avec projet (m²)",
+    "FRICHES_SURFACE_RECONVERTIES": "Surface des friches reconverties (m²)",
 }
 FIELDS = [
     Field("site_id", "text", nullable=False, missing=MISSING),
@@ -128,6 +133,62 @@ def _parse_extra(typed: pl.DataFrame, file: str) -> pl.DataFrame:
     )
 
 
+def surface_observations(
+    per_site: pl.DataFrame, groups: dict[str, pl.Expr], index: str = "code"
+) -> pl.DataFrame:
+    """Per `index`, the summed unité foncière of the sites of each group (variable ->
+    condition on a site): a group whose sites all lack a surface is missing, one where some
+    lack it is a lower bound (estimated). Columns: index, variable, value, status."""
+    surface = pl.col("unite_fonciere_surface")
+    parts = []
+    for variable, member in groups.items():
+        agg = per_site.group_by(index).agg(
+            surface.filter(member).fill_null(0).sum().alias("value"),
+            member.sum().alias("_n"),
+            (member & surface.is_null()).sum().alias("_unknown"),
+        )
+        unknown = pl.col("_unknown")
+        none_known = (unknown > 0) & (unknown == pl.col("_n"))
+        parts.append(
+            agg.select(
+                index,
+                pl.lit(variable).alias("variable"),
+                pl.when(none_known).then(None).otherwise(pl.col("value")).alias("value"),
+                pl.when(none_known)
+                .then(pl.lit(Status.MISSING))
+                .when(unknown > 0)
+                .then(pl.lit(Status.ESTIMATED))
+                .otherwise(pl.lit(Status.OK))
+                .alias("status"),
+            )
+        )
+    return pl.concat(parts)
+
+
+def _per_commune(sites: pl.DataFrame) -> pl.DataFrame:
+    """Counts and surfaces by status per commune having at least one site."""
+    statut = pl.col("site_statut")
+    active = statut.fill_null("") != RECONVERTIE
+    per_site = sites.rename({"comm_insee": "code"})
+    counts = per_site.group_by("code").agg(
+        active.sum().alias("FRICHES"),
+        *[(statut == s).sum().alias(variable) for s, variable in STATUTS.items()],
+    )
+    counted = counts.unpivot(index="code", variable_name="variable").with_columns(
+        pl.col("value").cast(pl.Float64), pl.lit(Status.OK).alias("status")
+    )
+    surfaces = surface_observations(
+        per_site,
+        {
+            "FRICHES_SURFACE": active,
+            "FRICHES_SURFACE_SANS_PROJET": statut == "friche sans projet",
+            "FRICHES_SURFACE_AVEC_PROJET": statut == "friche avec projet",
+            "FRICHES_SURFACE_RECONVERTIES": statut == RECONVERTIE,
+        },
+    )
+    return pl.concat([counted, surfaces], how="diagonal_relaxed").sort("code", "variable")
+
+
 def _millesime(path: Path, sites: pl.DataFrame) -> int | None:
     m = _YEAR_IN_NAME.search(path.name)
     if m:
@@ -159,44 +220,15 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         raise SourceError(
             [Problem(path.name, "millésime introuvable dans le fichier : précisez --millesime.")]
         )
-    active = pl.col("site_statut").fill_null("") != "friche reconvertie"
-    surface = pl.col("unite_fonciere_surface")
-    per_commune = sites.group_by(pl.col("comm_insee").alias("code")).agg(
-        active.sum().alias("FRICHES"),
-        *[
-            (pl.col("site_statut") == statut).sum().alias(variable)
-            for statut, variable in STATUTS.items()
-            if variable
-        ],
-        surface.filter(active).fill_null(0).sum().alias("FRICHES_SURFACE"),
-        (active & surface.is_null()).sum().alias("_no_surface"),
-    )
-    counts = ["FRICHES", "FRICHES_SANS_PROJET", "FRICHES_AVEC_PROJET", "FRICHES_POTENTIELLES"]
-    is_surface = pl.col("variable") == "FRICHES_SURFACE"
-    unknown = pl.col("_no_surface")
-    long = per_commune.with_columns(pl.col("FRICHES").alias("_active")).unpivot(
-        index=["code", "_no_surface", "_active"],
-        on=[*counts, "FRICHES_SURFACE"],
-        variable_name="variable",
-    )
     obs = observations(
-        long.with_columns(
-            pl.lit("COM").alias("level"),
-            pl.lit(millesime).alias("year"),
-            # No surface known at all: nothing to give. Some known: a lower bound.
-            pl.when(is_surface & (unknown > 0) & (unknown == pl.col("_active")))
-            .then(None)
-            .otherwise(pl.col("value"))
-            .alias("value"),
-            pl.when(is_surface & (unknown > 0) & (unknown == pl.col("_active")))
-            .then(pl.lit(Status.MISSING))
-            .when(is_surface & (unknown > 0))
-            .then(pl.lit(Status.ESTIMATED))
-            .otherwise(pl.lit(Status.OK))
-            .alias("status"),
-        ).sort("code", "variable")
+        _per_commune(sites).with_columns(
+            pl.lit("COM").alias("level"), pl.lit(millesime).alias("year")
+        )
     )
-    no_surface = int(per_commune["_no_surface"].sum())
+    active = pl.col("site_statut").fill_null("") != "friche reconvertie"
+    no_surface = int(
+        sites.select((active & pl.col("unite_fonciere_surface").is_null()).sum()).item()
+    )
     reconverted = int((sites["site_statut"] == "friche reconvertie").sum())
     notes = [
         "commune absente = 0 friche recensée (inventaire inégal selon les territoires)",
