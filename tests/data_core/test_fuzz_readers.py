@@ -51,6 +51,12 @@ SEEDS = {
     "sru": (
         "sru/communes-et-inventaire-sru-2025-extrait.csv", ";", 1, "Nombre_lls_ Inventaire_au_01_01_2024"
     ),
+    "populations_series": (
+        "populations_series/populations-municipales-2013-2021-extrait.csv", ",", 1, "p21_pop"
+    ),
+    "surfaces_communes": (
+        "surfaces_communes/surfaces-communes-cog2026-extrait.csv", ";", 1, "surface_km2"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

@@ -18,6 +18,8 @@ _MODULES = {
     "cartofriches": "cartofriches",
     "populations_legales": "populations_legales",
     "sru": "sru",
+    "populations_series": "populations_series",
+    "surfaces_communes": "surfaces_communes",
 }
 
 
