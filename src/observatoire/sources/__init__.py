@@ -20,6 +20,7 @@ _MODULES = {
     "sru": "sru",
     "populations_series": "populations_series",
     "surfaces_communes": "surfaces_communes",
+    "estimations_population": "estimations_population",
 }
 
 

@@ -148,6 +148,9 @@ class SourceInfo:
     # Why a published commune value has no parent value, when the source knows better than
     # "not published at this scale" (SRU: the file has no résidences principales).
     not_derivable: str = ""
+    # False for a source published above the commune only (département estimates): a
+    # commune is then "unavailable" with `not_derivable`, not "missing".
+    communes: bool = True
 
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
