@@ -6,9 +6,9 @@ from typing import Any
 import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
+from tests.support import workbook_bytes
 
 from observatoire.sources import SourceError, get
-from tests.support import workbook_bytes
 
 READ = get("estimations_population").read
 NAME = "estim-pop-dep-sexe-gca-2019-2024-extrait.xlsx"
@@ -43,9 +43,7 @@ def edited(tmp_path: Path, fixtures: Path, line: int, column: int, new: Any) -> 
 def test_nord_share_of_75_and_over_is_the_file_s(fixtures: Path) -> None:
     obs = READ(fixtures / "estimations_population" / NAME).tables["observations"]
     # Nord, 1 January 2024: 224,157 aged 75+, 417,300 aged 60-74, 2,614,334 in all.
-    assert value(obs, "DEP", "59", 2024, "PART_75_PLUS") == pytest.approx(
-        100 * 224157 / 2614334
-    )
+    assert value(obs, "DEP", "59", 2024, "PART_75_PLUS") == pytest.approx(100 * 224157 / 2614334)
     assert value(obs, "DEP", "59", 2024, "PART_60_PLUS") == pytest.approx(
         100 * (417300 + 224157) / 2614334
     )

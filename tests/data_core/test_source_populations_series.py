@@ -85,9 +85,11 @@ def test_truncated_line_and_wrong_encoding(tmp_path: Path, fixtures: Path) -> No
         READ(path)
     assert err.value.problems[0].line == 8
     latin = tmp_path / "latin1.csv"
-    latin.write_bytes((fixtures / "populations_series" / NAME).read_bytes().replace(
-        "Vimarcé".encode(), "Vimarcé".encode("latin-1")
-    ))
+    latin.write_bytes(
+        (fixtures / "populations_series" / NAME)
+        .read_bytes()
+        .replace("Vimarcé".encode(), "Vimarcé".encode("latin-1"))
+    )
     with pytest.raises(SourceError, match="encodage"):
         READ(latin)
 

@@ -138,7 +138,10 @@ def growth(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.
     pairs = pl.DataFrame(
         {"year": years[1:], "prev_year": years[:-1]}
         if step is None
-        else {"year": [y for y in years if y - step in years], "prev_year": [y - step for y in years if y - step in years]},
+        else {
+            "year": [y for y in years if y - step in years],
+            "prev_year": [y - step for y in years if y - step in years],
+        },
         schema={"year": pl.Int32, "prev_year": pl.Int32},
     )
     if not pairs.height:

@@ -78,9 +78,7 @@ def _header(rows: list[list[Any]], file: str, sheet: str) -> int:
                     [
                         Problem(
                             file,
-                            "classes d'âge inattendues : attendu « "
-                            + " ; ".join(AGES)
-                            + " ».",
+                            "classes d'âge inattendues : attendu « " + " ; ".join(AGES) + " ».",
                             line=i + 2,
                             value=" ; ".join(labels),
                             sheet=sheet,
@@ -145,7 +143,9 @@ def _sheet(rows: list[list[Any]], file: str, sheet: str, year: int) -> list[dict
             )
         seen[code] = i
         cells = (list(row) + [""] * 8)[2:8]
-        counts = [_count(c, file, sheet, i, f"{a} (Ensemble)") for a, c in zip(AGES, cells, strict=True)]
+        counts = [
+            _count(c, file, sheet, i, f"{a} (Ensemble)") for a, c in zip(AGES, cells, strict=True)
+        ]
         out.append(
             {
                 "level": level,
