@@ -32,8 +32,14 @@ def main() -> None:
         "communes.csv.gz",
         ["code", "nom", "dep", "reg", "epci", "population"],
         [
-            [c["code"], c["nom"], c["departement"], c["region"], epci_of.get(c["code"], ""),
-             c.get("population", "")]
+            [
+                c["code"],
+                c["nom"],
+                c["departement"],
+                c["region"],
+                epci_of.get(c["code"], ""),
+                c.get("population", ""),
+            ]
             for c in communes
             if c["type"] == "commune-actuelle"
         ],
@@ -53,10 +59,23 @@ def main() -> None:
         [[e["code"], e["nom"], e["type"], e.get("populationMunicipale", "")] for e in epcis],
     )
     deps = json.loads((src / "departements.json").read_text())
-    write("departements.csv.gz", ["code", "nom", "reg"], [[d["code"], d["nom"], d["region"]] for d in deps])
+    write(
+        "departements.csv.gz",
+        ["code", "nom", "reg"],
+        [[d["code"], d["nom"], d["region"]] for d in deps],
+    )
     regs = json.loads((src / "regions.json").read_text())
     write("regions.csv.gz", ["code", "nom"], [[r["code"], r["nom"]] for r in regs])
-    keep = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "LIBELLE_AV", "TYPECOM_AP", "COM_AP", "LIBELLE_AP"]
+    keep = [
+        "MOD",
+        "DATE_EFF",
+        "TYPECOM_AV",
+        "COM_AV",
+        "LIBELLE_AV",
+        "TYPECOM_AP",
+        "COM_AP",
+        "LIBELLE_AP",
+    ]
     with open(SHARED / "insee-cog-2026/v_mvt_commune_2026.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     write("mouvements_communes.csv.gz", keep, [[r[k] for k in keep] for r in rows])

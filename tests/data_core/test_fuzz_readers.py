@@ -58,6 +58,12 @@ SEEDS = {
     ),
     "sne": ("sne/sne-demandes-attributions-communes-2024.csv", ";", 1, "Demandes en cours"),
     "pppi": ("pppi/pppi-communes-2021-documente.csv", ";", 1, "PPPI"),
+    "populations_series": (
+        "populations_series/populations-municipales-2013-2021-extrait.csv", ",", 1, "p21_pop"
+    ),
+    "surfaces_communes": (
+        "surfaces_communes/surfaces-communes-cog2026-extrait.csv", ";", 1, "surface_km2"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

@@ -7,7 +7,7 @@
 - weighted_mean: sum(value * weight) / sum(weight).
 - growth: compound annual rate between each year and the previous year of a component
   summed at each level, factor * ((sum_y / sum_prev) ** (1 / (y - prev)) - 1): never a
-  mean of the communes' rates.
+  mean of the communes' rates; with `interval`, prev = y - interval (census series).
 - median/mean/count of records: recomputed from the records at each level.
 - published (indicators.published): the producer's value at its level, never derived from communes.
 
@@ -66,7 +66,10 @@ def ratio(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.D
     den = summed(con, recipe.denominator, recipe.absent, outside=recipe.outside)
     if not num.height or not den.height:
         return pl.DataFrame()
-    if recipe.denominator.year == "latest_before":
+    if recipe.denominator.year == "latest":
+        latest = den.filter(pl.col("year") == den["year"].max()).drop("year")
+        den = num.select("level", "code", "year").join(latest, on=["level", "code"])
+    elif recipe.denominator.year == "latest_before":
         den_years = sorted(set(den["year"].to_list()))
         mapping = {
             y: max((d for d in den_years if d <= y), default=None)
@@ -131,8 +134,14 @@ def growth(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.
     if not total.height:
         return pl.DataFrame()
     years = sorted(set(total["year"].to_list()))
+    step = recipe.interval
     pairs = pl.DataFrame(
-        {"year": years[1:], "prev_year": years[:-1]},
+        {"year": years[1:], "prev_year": years[:-1]}
+        if step is None
+        else {
+            "year": [y for y in years if y - step in years],
+            "prev_year": [y - step for y in years if y - step in years],
+        },
         schema={"year": pl.Int32, "prev_year": pl.Int32},
     )
     if not pairs.height:

@@ -53,7 +53,9 @@ class Component:
 
     source: str
     variables: tuple[str, ...]
-    year: str = "same"  # "same" | "latest_before": latest year <= the numerator's
+    # "same" | "latest_before": latest year <= the numerator's | "latest": the latest year
+    # loaded, for a quantity that does not change with the numerator (commune areas).
+    year: str = "same"
 
     @property
     def label(self) -> str:
@@ -79,6 +81,9 @@ class Recipe:
     # Départements the source never covers (DVF: Alsace-Moselle, Mayotte): a France total
     # leaves them out and says so, instead of being unavailable forever.
     outside: tuple[str, ...] = ()
+    # growth only: compare each year with the year `interval` years before (census
+    # populations are compared over five years or more), instead of the previous one loaded.
+    interval: int | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -168,6 +173,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
         weight=_component(raw.get("weight")),
         records=Records(**records) if records else None,
         outside=tuple(raw.get("hors_perimetre", ())),
+        interval=raw.get("interval"),
     )
     needs = {
         "sum": ("value",),

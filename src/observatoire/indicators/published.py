@@ -64,6 +64,10 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
         info.not_derivable or "valeur non publiée à cette échelle (non dérivable des communes)"
     )
     absent_status = Status(absent)
+    no_communes = "false" if info.communes else "true"
+    # A source with nothing below the département (50 years of INSEE estimates) says so for
+    # each commune once, at its latest year, instead of 35,000 rows a year in the cube.
+    every_year = "true" if info.communes else "false"
     absent_note = (
         "absente du fichier du producteur : secret statistique"
         if absent_status == Status.SECRET
@@ -73,14 +77,16 @@ def published(con: duckdb.DuckDBPyConnection, comp: Component, absent: str) -> p
         f"""
         WITH cov AS (SELECT DISTINCT p.year, k.dep FROM _pub p
                      JOIN communes k ON p.level = 'COM' AND k.commune = p.code),
-        grid AS (SELECT t.level, t.code, y.* FROM territories t CROSS JOIN _years y)
+        grid AS (SELECT t.level, t.code, y.* FROM territories t CROSS JOIN _years y
+                 WHERE {every_year} OR t.level <> 'COM'
+                    OR y.year = (SELECT max(year) FROM _years))
         SELECT g.level, g.code, g.year, p.value,
-               coalesce(p.status, CASE WHEN g.level <> 'COM' THEN 'unavailable'
+               coalesce(p.status, CASE WHEN g.level <> 'COM' OR {no_communes} THEN 'unavailable'
                                        WHEN cov.dep IS NULL THEN 'missing'
                                        ELSE {literal(absent_status)} END) AS status,
                CASE WHEN p.status IS NOT NULL THEN coalesce(p.note, p.perimeter)
                     WHEN g.level IN ({published_levels}) THEN {literal(not_loaded)}
-                    WHEN g.level <> 'COM' THEN {literal(not_derivable)}
+                    WHEN g.level <> 'COM' OR {no_communes} THEN {literal(not_derivable)}
                     WHEN cov.dep IS NULL THEN 'département non couvert'
                     ELSE {literal(absent_note)} END AS note,
                coalesce(p.millesime, g.millesime) AS millesime,

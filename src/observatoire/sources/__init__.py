@@ -23,6 +23,9 @@ _MODULES = {
     "finess": "finess",
     "sne": "sne",
     "pppi": "pppi",
+    "populations_series": "populations_series",
+    "surfaces_communes": "surfaces_communes",
+    "estimations_population": "estimations_population",
 }
 
 

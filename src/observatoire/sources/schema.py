@@ -151,6 +151,9 @@ class SourceInfo:
     # Where a user gets the file when the source is not loaded (sources that are not open
     # data, or not in the demo): shown beside "source non chargée".
     how_to_obtain: str = ""
+    # False for a source published above the commune only (département estimates): a
+    # commune is then "unavailable" with `not_derivable`, not "missing".
+    communes: bool = True
 
 
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
