@@ -18,6 +18,11 @@ _MODULES = {
     "cartofriches": "cartofriches",
     "populations_legales": "populations_legales",
     "sru": "sru",
+    "zonage_abc": "zonage_abc",
+    "zone_tendue": "zone_tendue",
+    "taxe_vacance": "taxe_vacance",
+    "anct_programmes": "anct_programmes",
+    "qpv": "qpv",
 }
 
 
