@@ -56,7 +56,10 @@ def flagged_sum(con: duckdb.DuckDBPyConnection, recipe: Recipe) -> pl.DataFrame:
     ).replace_strict(dict(enumerate(WORST_FIRST)), return_dtype=pl.Utf8)
     prod = prod.with_columns(
         # A commune outside the zone weighs 0 whatever its population.
-        pl.when(pl.col("value") == 0).then(0.0).otherwise(pl.col("value") * pl.col("w")).alias("value"),
+        pl.when(pl.col("value") == 0)
+        .then(0.0)
+        .otherwise(pl.col("value") * pl.col("w"))
+        .alias("value"),
         pl.when(pl.col("value") == 0).then(pl.col("status")).otherwise(worst).alias("status"),
     )
     out = summed(

@@ -70,7 +70,9 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     if unknown:
         raise SourceError(
             [
-                Problem(path.name, f"commune inconnue du COG {GEO_VINTAGE}.", lines[c], "insee_com", c)
+                Problem(
+                    path.name, f"commune inconnue du COG {GEO_VINTAGE}.", lines[c], "insee_com", c
+                )
                 for c in unknown
             ]
         )
@@ -78,7 +80,9 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     parts = []
     for variable, (columns, _) in PROGRAMMES.items():
         member = pl.any_horizontal(pl.col(c).is_not_null() for c in columns)
-        flags = typed.select(pl.col("insee_com").alias("code"), member.cast(pl.Float64).alias("value"))
+        flags = typed.select(
+            pl.col("insee_com").alias("code"), member.cast(pl.Float64).alias("value")
+        )
         parts.append(flag_rows(on_current_cog(flags, GEO_VINTAGE, keep="max"), variable))
     obs = observations(
         pl.concat(parts)

@@ -23,7 +23,7 @@ from observatoire.territories import vintages
 from observatoire.territories.referential import COG_YEAR, in_france, national
 
 
-def _passage(from_years: tuple[int, ...]) -> pl.DataFrame:
+def passage_from(from_years: tuple[int, ...]) -> pl.DataFrame:
     """old_code -> new_code, each old code read on the newest of `from_years` that knows it
     (a producer that left a few merged communes under their former codes)."""
     parts, seen = [], pl.DataFrame(schema={"old_code": pl.Utf8})
@@ -42,7 +42,7 @@ def on_current_cog(
     merged communes keeping the min or max of their former values. Codes unknown to that
     COG are dropped (the caller has checked them)."""
     years = from_years if isinstance(from_years, tuple) else (from_years,)
-    moved = frame.join(_passage(years), left_on="code", right_on="old_code", how="inner")
+    moved = frame.join(passage_from(years), left_on="code", right_on="old_code", how="inner")
     value = pl.col("value").min() if keep == "min" else pl.col("value").max()
     return moved.group_by("new_code").agg(value).rename({"new_code": "code"}).sort("code")
 
@@ -50,7 +50,7 @@ def on_current_cog(
 def unknown_codes(codes: pl.Series, from_years: int | tuple[int, ...]) -> list[str]:
     """Codes that are neither a commune of the COG of `from_years` nor an arrondissement."""
     years = from_years if isinstance(from_years, tuple) else (from_years,)
-    known = set(_passage(years)["old_code"].to_list())
+    known = set(passage_from(years)["old_code"].to_list())
     return [c for c in codes.to_list() if c not in known]
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import polars as pl
 
-from observatoire.sources.attributes import french_communes
+from observatoire.sources.attributes import french_communes, passage_from
 from observatoire.sources.base import (
     LINE,
     Batch,
@@ -58,7 +58,7 @@ from observatoire.sources.base import (
 )
 from observatoire.sources.schema import PEOPLE, ROW_GEO_VINTAGE
 from observatoire.status import Status
-from observatoire.territories import Level, Territory, vintages
+from observatoire.territories import Level, Territory
 from observatoire.territories.referential import COG_YEAR, fold, mouvements, national
 
 MILLESIME = 2022  # the file's edition ("DEMO_2022")
@@ -69,6 +69,7 @@ VARIABLES = {
     "QPV_INTERCOMMUNAUX": "Quartiers prioritaires partagés avec d'autres communes",
 }
 NATIONAL_MIN_DEPARTEMENTS = 80
+FORMER_NAMES_COGS = (2023, 2021, 2019)
 FIELDS = [
     Field("CODGEO", "code", nullable=False),
     Field("LIBGEO", nullable=False),
@@ -101,14 +102,18 @@ def _communes_by_name() -> tuple[dict[tuple[str, str], list[str]], dict[str, lis
     by_dep: dict[tuple[str, str], list[str]] = {}
     for code, dep in ref.commune_dep.items():
         by_dep.setdefault((dep, fold(ref.name(Territory(Level.COM, code)))), []).append(code)
+    # Former names since the file's time (its names are those of about 2022), each code
+    # read on the newest COG that knows it.
+    successors = passage_from(FORMER_NAMES_COGS).group_by("old_code").agg("new_code")
+    current_of = dict(successors.iter_rows())
     former: dict[tuple[str, str], list[str]] = {}
     for m in mouvements():
-        if m["TYPECOM_AV"] != "COM":
+        if m["TYPECOM_AV"] != "COM" or m["DATE_EFF"][:4] < str(min(FORMER_NAMES_COGS)):
             continue
         key = (_dep_of(m["COM_AV"]), fold(m["LIBELLE_AV"]))
         if key not in by_dep:
             found = former.setdefault(key, [])
-            found += [c for c in vintages.successors(m["COM_AV"]) if c not in found]
+            found += [c for c in current_of.get(m["COM_AV"], []) if c not in found]
     by_dep |= former
     by_name: dict[str, list[str]] = {}
     for (_, name), codes in by_dep.items():
@@ -132,7 +137,13 @@ def _locate(typed: pl.DataFrame, file: str) -> pl.DataFrame:
         dep = departement(r["CODGEO"])
         if dep is None:
             problems.append(
-                Problem(file, "code de quartier attendu (QP + département + numéro, ex. QP059074).", r[LINE], "CODGEO", r["CODGEO"])
+                Problem(
+                    file,
+                    "code de quartier attendu (QP + département + numéro, ex. QP059074).",
+                    r[LINE],
+                    "CODGEO",
+                    r["CODGEO"],
+                )
             )
             continue
         listed = [n.strip() for n in r["LIB_COM"].split(",") if n.strip()]
@@ -142,7 +153,13 @@ def _locate(typed: pl.DataFrame, file: str) -> pl.DataFrame:
             if len(found) != 1:
                 why = "commune introuvable" if not found else "nom de commune ambigu"
                 problems.append(
-                    Problem(file, f"{why} dans le département {dep} (COG {COG_YEAR}).", r[LINE], "LIB_COM", name)
+                    Problem(
+                        file,
+                        f"{why} dans le département {dep} (COG {COG_YEAR}).",
+                        r[LINE],
+                        "LIB_COM",
+                        name,
+                    )
                 )
                 continue
             codes += [c for c in found if c not in codes]
@@ -202,7 +219,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         per_commune.select(
             pl.col("code_commune").alias("code"),
             pl.lit(variable).alias("variable"),
-            pl.when(pl.col("_gap") & (variable == "QPV_POPULATION")).then(None).otherwise(pl.col(variable)).alias("value"),
+            pl.when(pl.col("_gap") & (variable == "QPV_POPULATION"))
+            .then(None)
+            .otherwise(pl.col(variable))
+            .alias("value"),
             pl.when(pl.col("_gap") & (variable == "QPV_POPULATION"))
             .then(pl.lit(Status.MISSING))
             .otherwise(pl.lit(Status.OK))

@@ -67,10 +67,18 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     typed = parse(raw, FIELDS, path.name)
     check_unique(typed, ["code_commune"], path.name)
     typed = validate(
-        typed, pa.DataFrameSchema({"taux": pa.Column(float, pa.Check.in_range(0, 1), nullable=True)}), path.name
+        typed,
+        pa.DataFrameSchema({"taux": pa.Column(float, pa.Check.in_range(0, 1), nullable=True)}),
+        path.name,
     )
     problems = [
-        Problem(path.name, "type de taxe inconnu : attendu THLV, TLV ou vide.", int(line), "type_taxe", kind)
+        Problem(
+            path.name,
+            "type de taxe inconnu : attendu THLV, TLV ou vide.",
+            int(line),
+            "type_taxe",
+            kind,
+        )
         for line, kind in zip(typed[LINE], typed["type_taxe"], strict=True)
         if kind is not None and kind not in TYPES
     ]
@@ -90,9 +98,13 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     code = pl.col("code_commune").alias("code")
     parts = []
     for kind in TYPES:
-        flags = typed.select(code, (pl.col("type_taxe") == kind).fill_null(False).cast(pl.Float64).alias("value"))
+        flags = typed.select(
+            code, (pl.col("type_taxe") == kind).fill_null(False).cast(pl.Float64).alias("value")
+        )
         parts.append(flag_rows(on_current_cog(flags, COG_YEARS, keep="max"), kind))
-    rates = typed.filter(pl.col("type_taxe") == "THLV").select(code, (pl.col("taux") * 100).alias("value"))
+    rates = typed.filter(pl.col("type_taxe") == "THLV").select(
+        code, (pl.col("taux") * 100).alias("value")
+    )
     passage_rates = on_current_cog(rates, COG_YEARS, keep="max")
     lowest = on_current_cog(rates, COG_YEARS, keep="min")
     agreed = passage_rates.join(lowest, on="code", suffix="_min").select(

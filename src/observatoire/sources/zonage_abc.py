@@ -88,9 +88,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     if problems:
         raise SourceError(problems)
     millesime = require_millesime(millesime, MILLESIME, path.name)
-    frame = pl.DataFrame(
-        {"code": typed["DEPCOM"], "value": pl.Series(ranks, dtype=pl.Float64)}
-    )
+    frame = pl.DataFrame({"code": typed["DEPCOM"], "value": pl.Series(ranks, dtype=pl.Float64)})
     current = on_current_cog(frame, GEO_VINTAGE, keep="min")
     parts = [flag_rows(current, "ZONE_ABC_RANG")]
     parts += [

@@ -77,11 +77,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     ref = national()
     departements = {ref.commune_dep.get(c) for c in listed["code"].to_list()}
     national_list = typed["DÉPARTEMENTS"].n_unique() >= NATIONAL_MIN_DEPARTEMENTS
-    others = [
-        c
-        for c in french_communes()
-        if national_list or ref.commune_dep[c] in departements
-    ]
+    others = [c for c in french_communes() if national_list or ref.commune_dep[c] in departements]
     absent = pl.DataFrame({"code": others, "value": 0.0}).join(listed, on="code", how="anti")
     current = pl.concat([listed, absent]).sort("code")
     obs = observations(
