@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from observatoire.demo import demo_dir
 from observatoire.indicators.cube import build, referential_for
 from observatoire.indicators.query import Cube
 from observatoire.settings import Settings
@@ -118,6 +119,15 @@ def test_zone_tendue_extract_covers_its_departements_only(fixtures: Path) -> Non
     assert obs["value"].sum() == 93
 
 
+def test_zone_tendue_national_list_with_its_bom_gives_zero_elsewhere() -> None:
+    batch = get("zone_tendue").read(demo_dir() / "zone_tendue" / "tlv_cities.csv.gz")
+    obs = batch.tables["observations"]
+    assert batch.row_count == 3697
+    # The Lot has no commune in zone tendue: 0, not "not covered".
+    assert value(obs, "46042", "ZONE_TENDUE") == (0, "ok")
+    assert value(obs, "59350", "ZONE_TENDUE") == (1, "ok")
+
+
 def test_zone_tendue_text_in_a_code(tmp_path: Path, fixtures: Path) -> None:
     path = edited(tmp_path, fixtures, TLV, "59350;", "59A50;")
     [(line, column, text)] = refusal("zone_tendue", path)
@@ -222,7 +232,10 @@ def test_parent_counts_equal_its_communes_in_the_zone(fixtures: Path, cube: Cube
         got = cube.value(indicator, Territory.parse(MEL))
         assert (got.value, got.status) == (expected, "ok")
         assert got.value > 0
-    assert cube.value("communes_zone_c", Territory.parse("DEP:46")).value == 313
+    # The Lot's 313 communes of the COG 2019, all in zone C, are its communes of today
+    # after a merger: every one counted once.
+    lot = Territory.parse("DEP:46")
+    assert cube.value("communes_zone_c", lot).value == len(national().communes_of(lot)) == 312
 
 
 def test_qpv_counts_of_the_mel_leave_straddling_quartiers_out(cube: Cube) -> None:
