@@ -20,6 +20,7 @@ from observatoire.figures.values import (
     territory_name,
     value,
 )
+from observatoire.figures.zonages import Zonage, zonages_of
 from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Reader",
     "Unavailable",
     "Value",
+    "Zonage",
     "check",
     "communes_of",
     "covers",
@@ -44,4 +46,5 @@ __all__ = [
     "series",
     "territory_name",
     "value",
+    "zonages_of",
 ]

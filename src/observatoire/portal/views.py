@@ -115,6 +115,7 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
             "referents": [(r, ref.name(r)) for r in referents],
             "themes": themes,
             "children": ref.children(t)[:400],
+            "zonages": figures.zonages_of(t),
         },
     )
 

@@ -78,7 +78,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         )
     millesime = require_millesime(millesime, MILLESIME, path.name)
     parts = []
-    for variable, (columns, _) in PROGRAMMES.items():
+    for variable, (columns, _label) in PROGRAMMES.items():
         member = pl.any_horizontal(pl.col(c).is_not_null() for c in columns)
         flags = typed.select(
             pl.col("insee_com").alias("code"), member.cast(pl.Float64).alias("value")
