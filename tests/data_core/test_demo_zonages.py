@@ -105,3 +105,12 @@ def test_commune_list_of_lille(demo: tuple[Cube, Settings]) -> None:
     sud = [v for v in quartiers if "QP059074" in v]
     assert sud and "47\u202f011 habitants" in sud[0] and "quartier intercommunal" in sud[0]
     assert zonages_of(CALL) == []
+
+
+def test_zone_rank_is_a_commune_category_never_aggregated(demo: tuple[Cube, Settings]) -> None:
+    cube, _ = demo
+    # 59350,Zone A ; 62498,Zone B1 ; 46042,Zone C
+    for commune, rank in (("59350", 2), ("62498", 3), ("46042", 5)):
+        assert cube.value("zone_abc_rang", Territory.parse(f"COM:{commune}")).value == rank
+    parent = cube.value("zone_abc_rang", CALL)
+    assert parent.value is None and parent.status == "unavailable"

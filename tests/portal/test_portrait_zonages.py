@@ -25,3 +25,12 @@ def test_lens_lievin_counts_its_communes_per_zone(client) -> None:  # type: igno
                  "population_qpv", "population_zone_tendue"):  # fmt: skip
         row = _row(html, code)
         assert "millésime" in row and "COG 2026" in row, code
+
+
+def test_explorer_maps_the_zone_abc_one_class_per_zone(client) -> None:  # type: ignore[no-untyped-def]
+    params = {"indicator": "zone_abc_rang", "level": "COM", "within": "DEP:59"}
+    body = client.get("/api/v1/map", params).json()
+    # The Nord has communes in zones A, B1, B2 and C (SOURCES.md §12): one class each.
+    assert body["breaks"][1:] == [2, 3, 4, 5]
+    lille = next(f for f in body["features"] if f["properties"]["code"] == "59350")
+    assert lille["properties"]["value"] == 2
