@@ -64,6 +64,11 @@ SEEDS = {
     "surfaces_communes": (
         "surfaces_communes/surfaces-communes-cog2026-extrait.csv", ";", 1, "surface_km2"
     ),
+    "zonage_abc": ("zonage_abc/zonage-abc-2019-extrait.csv", ",", 1, "zonage_abc"),
+    "zone_tendue": ("zone_tendue/tlv_cities-extrait.csv", ";", 1, "CODE INSEE"),
+    "taxe_vacance": ("taxe_vacance/taxe-extrait.csv", ";", 1, "taux"),
+    "anct_programmes": ("anct_programmes/ngeo-anct-cog2023-extrait.csv", ",", 1, "insee_com"),
+    "qpv": ("qpv/onpv-qpv2015-demo-2022-extrait.csv", ";", 1, "POP_MUN"),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

@@ -25,6 +25,7 @@ from observatoire.figures.values import (
     territory_of_name,
     value,
 )
+from observatoire.figures.zonages import Zonage, zonages_of
 from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, french_number
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "SourceOrigin",
     "Unavailable",
     "Value",
+    "Zonage",
     "aggregation_label",
     "check",
     "communes_of",
@@ -60,4 +62,5 @@ __all__ = [
     "territory_name",
     "territory_of_name",
     "value",
+    "zonages_of",
 ]

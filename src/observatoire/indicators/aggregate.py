@@ -5,6 +5,8 @@
   makes the parent "unavailable"), else the producer's own supra value if published.
 - ratio: factor * sum(numerator) / sum(denominator), never an average of rates.
 - weighted_mean: sum(value * weight) / sum(weight).
+- sum with a weight (indicators.flagged): sum of weight * flag, e.g. the population of
+  the communes in a zone (population municipale x 0/1 flag), summed like any count.
 - growth: compound annual rate between each year and the previous year of a component
   summed at each level, factor * ((sum_y / sum_prev) ** (1 / (y - prev)) - 1): never a
   mean of the communes' rates; with `interval`, prev = y - interval (census series).
@@ -21,6 +23,7 @@ import duckdb
 import polars as pl
 
 from observatoire.indicators.catalog import Indicator, Recipe
+from observatoire.indicators.flagged import flagged_sum
 from observatoire.indicators.inputs import harmonise, raw_commune_component
 from observatoire.indicators.published import published
 from observatoire.indicators.records import from_records
@@ -169,7 +172,9 @@ def growth(con: duckdb.DuckDBPyConnection, recipe: Recipe, factor: float) -> pl.
 
 def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recipe) -> pl.DataFrame:
     agg = recipe.aggregation
-    if agg == "sum":
+    if agg == "sum" and recipe.weight:
+        out = flagged_sum(con, recipe)
+    elif agg == "sum":
         assert recipe.value
         out = summed(con, recipe.value, recipe.absent, outside=recipe.outside)
     elif agg == "published":

@@ -118,6 +118,7 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
             "themes": themes,
             "children": ref.children(t)[:400],
             "friches": figures.friche_sites(t, reader),
+            "zonages": figures.zonages_of(t),
         },
     )
 

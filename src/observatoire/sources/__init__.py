@@ -26,6 +26,11 @@ _MODULES = {
     "populations_series": "populations_series",
     "surfaces_communes": "surfaces_communes",
     "estimations_population": "estimations_population",
+    "zonage_abc": "zonage_abc",
+    "zone_tendue": "zone_tendue",
+    "taxe_vacance": "taxe_vacance",
+    "anct_programmes": "anct_programmes",
+    "qpv": "qpv",
 }
 
 

@@ -195,7 +195,9 @@ def read_rows(
         raise SourceError([Problem(path.name, "le fichier ne contient aucune ligne de données.")])
     if problems:
         raise SourceError(problems)
-    dupes = {h for h in header if header.count(h) > 1}
+    names = [header[i] for i in kept]
+    # Only the columns read must be unique: the ONPV QPV files end with 157 unnamed ones.
+    dupes = {h for h in names if names.count(h) > 1}
     if dupes:
         raise SourceError(
             [
@@ -203,7 +205,6 @@ def read_rows(
                 for d in dupes
             ]
         )
-    names = [header[i] for i in kept]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     # _line in the same constructor: a frame of no kept column still has one row per record.
     return pl.DataFrame(
