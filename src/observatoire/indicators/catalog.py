@@ -20,6 +20,7 @@ AGGREGATIONS = {
     "count_records",
     "published",
     "growth",
+    "income_mixture",
 }
 # A commune absent from the file counts as 0, or takes this status.
 ABSENT = {"zero", Status.SECRET, Status.MISSING}
@@ -156,6 +157,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
         "sum": ("value",),
         "growth": ("value",),
         "published": ("value",),
+        "income_mixture": ("value",),
         "ratio": ("numerator", "denominator"),
         "weighted_mean": ("value", "weight"),
         "median_records": ("records",),
