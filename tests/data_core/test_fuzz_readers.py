@@ -51,6 +51,8 @@ SEEDS = {
     "sru": (
         "sru/communes-et-inventaire-sru-2025-extrait.csv", ";", 1, "Nombre_lls_ Inventaire_au_01_01_2024"
     ),
+    # A second layout of a source: key "<source>:<layout>".
+    "filosofi:disp2014": ("filosofi/FILO2014_DISP_COM-extrait.csv", ";", 1, "D114"),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]
@@ -90,7 +92,7 @@ def attempt(settings: Settings, source: str, path: Path) -> SourceError | None:
     located in French and leaving the warehouse as it was)."""
     before = snapshot(settings.warehouse_dir)
     try:
-        result = import_file(settings, source, path)
+        result = import_file(settings, source.split(":")[0], path)
     except SourceError as exc:
         assert exc.problems, source
         for problem in exc.problems:
@@ -106,7 +108,7 @@ def attempt(settings: Settings, source: str, path: Path) -> SourceError | None:
 @pytest.fixture
 def loaded(settings: Settings, source: str) -> Settings:
     """A warehouse already holding the seed, so that a refusal has something to keep."""
-    import_file(settings, source, FIXTURES / SEEDS[source][0])
+    import_file(settings, source.split(":")[0], FIXTURES / SEEDS[source][0])
     return settings
 
 
