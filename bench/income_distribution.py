@@ -41,9 +41,7 @@ def communes(path: Path, *, arrondissements: bool = False) -> pl.DataFrame:
     obs = get("filosofi").read(path, level="ARM" if arrondissements else None)
     table = obs.tables["observations"]
     assert isinstance(table, pl.DataFrame)
-    wide = table.filter(pl.col("status") == "ok").pivot(
-        on="variable", index="code", values="value"
-    )
+    wide = table.filter(pl.col("status") == "ok").pivot(on="variable", index="code", values="value")
     for k in range(1, 10):
         if f"D{k}" not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"D{k}"))
@@ -129,11 +127,14 @@ def main(paths: list[Path]) -> None:
         for d, a, b in borrowed_effect(frame):
             print(f"département {d} : médiane {a:.0f} € avec les formes empruntées, "
                   f"{b:.0f} € sans ({100 * (a - b) / b:+.2f} %)")  # fmt: skip
-        dec = deciles(frame)
-        ok = ~np.isnan(dec).any(axis=1)
         start = time.perf_counter()
-        mixture_quantiles(knots(dec[ok]), frame["NBPERS"].to_numpy()[ok], PROBS)
-        print(f"mélange de {ok.sum()} communes : {1000 * (time.perf_counter() - start):.0f} ms")
+        dec = deciles(frame)
+        med = dec[:, 4]
+        dep = np.array([c[:2] for c in frame["code"]])
+        shape = shapes_by_departement(med, np.log(dec / med[:, None]), dep)
+        mixture_quantiles(knots(med[:, None] * np.exp(shape)), frame["NBPERS"].to_numpy(), PROBS)
+        took = 1000 * (time.perf_counter() - start)
+        print(f"France : formes empruntées et mélange de {len(med)} communes : {took:.0f} ms")
 
 
 if __name__ == "__main__":

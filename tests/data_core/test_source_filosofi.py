@@ -63,7 +63,6 @@ def test_disp_empty_field_is_secret(fixtures: Path) -> None:
     assert row(obs, "62001", "GI") == (None, "secret")
 
 
-
 def test_disp_2014_read_by_name_with_its_deciles(fixtures: Path) -> None:
     # FILO2014 has PTSAC14 and no PACT/PCHO (SOURCES.md §12): read by name, not position.
     batch = READ(fixtures / "filosofi/FILO2014_DISP_COM-extrait.csv")
@@ -77,6 +76,7 @@ def test_disp_2014_read_by_name_with_its_deciles(fixtures: Path) -> None:
     # D2-D8 are read for the estimation of the parents (no D5: the median is Q2).
     assert {f"D{k}" for k in (2, 3, 4, 6, 7, 8)} <= set(obs["variable"])
     assert row(obs, "62001", "D2") == (None, "secret")
+
 
 def test_chiffres_cles_2021(fixtures: Path) -> None:
     batch = READ(fixtures / CC)
