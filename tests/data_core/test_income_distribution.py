@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from bench.income_distribution import borrowed_effect, communes, leave_one_out, rebuild_cities
+
 from observatoire.indicators.income_distribution import (
     fill_lognormal,
     knots,
