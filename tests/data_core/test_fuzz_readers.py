@@ -298,3 +298,13 @@ def test_fuzzed_files_are_stored_finite_or_refused_in_french(
         except Exception as exc:
             raise AssertionError(f"{source} mutation {n}: {type(exc).__name__}: {exc}") from exc
         path.unlink()
+
+
+def test_empty_first_line_is_a_located_refusal(settings: Settings, tmp_path: Path) -> None:
+    # Found by the fuzz loop on the FILO2014 seed: a blank line instead of the header
+    # (CRLF file) ended in IndexError, i.e. "Erreur interne".
+    raw = (FIXTURES / "filosofi/FILO2014_DISP_COM-extrait.csv").read_bytes()
+    path = tmp_path / "FILO2014_DISP_COM.csv"
+    path.write_bytes(b"\r\n" + raw.split(b"\r\n", 1)[1])
+    exc = attempt(settings, "filosofi", path)
+    assert exc is not None and exc.problems[0].file == path.name
