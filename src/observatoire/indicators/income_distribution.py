@@ -9,7 +9,7 @@ ESTIMATED (docs/methodes.md, « Revenus : estimation des échelons supra-communa
    a lower tail down to max(0, D1 - 1.25 (D2 - D1)) and an upper tail up to
    D9 + 2.25 (D9 - D8) (incomes are Pareto-like at the top). The two tail factors were
    calibrated on the blind rebuild of Paris, Lyon and Marseille from their arrondissements
-   (files 2014 and 2019: D1 and D9 within 0.6 %; held-out 2015, 2016, 2018: within 0.9 %;
+   (files 2014 and 2019, and held-out 2015, 2016, 2018: D1 within 0.6 %, D9 within 0.9 %;
    bench/income_distribution.py). Where only D1, the
    median and D9 are published (chiffres clés 2021), D2-D4 and D6-D8 follow a log-normal
    through them: log(Dk / median) = log(D1 / median) * z_k / z_1 (z: normal quantiles).
