@@ -59,8 +59,40 @@ def test_incomes_are_used_as_published(demo: tuple[Cube, str]) -> None:
     cube, _ = demo
     assert v(cube, "revenu_median", "COM:62498", 2019) == 16310
     assert v(cube, "revenu_median", "COM:62498", 2021) == 17250
+    # No INSEE EPCI file in the demo: the EPCI's median is estimated, never published
+    # as if it were INSEE's (test_incomes_of_parents_are_estimated_with_their_coverage).
     epci = cube.value("revenu_median", Territory.parse("EPCI:246200364"), 2021)
-    assert epci.status == "unavailable" and epci.value is None
+    assert epci.status == "estimated" and epci.value is not None
+
+
+def test_incomes_of_parents_are_estimated_with_their_coverage(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    lens_lievin = Territory.parse("EPCI:246200364")
+    for year in (2014, 2015, 2016, 2018, 2019, 2021):
+        med = cube.value("revenu_median", lens_lievin, year)
+        assert med.status == "estimated", year
+        assert "personnes couvertes" in (med.note or ""), year
+        assert (med.millesime, med.year) == (year, year)
+        d1 = cube.value("revenu_d1", lens_lievin, year)
+        d9 = cube.value("revenu_d9", lens_lievin, year)
+        rd = cube.value("rapport_interdecile", lens_lievin, year)
+        assert d1.value < med.value < d9.value, year
+        # A parent's D9/D1 is that of its estimated deciles, never a mean of ratios.
+        assert rd.value == pytest.approx(d9.value / d1.value), year
+    # The EPCI lies between its poorest and richest communes (Lens 16,310 in 2019).
+    med_2019 = v(cube, "revenu_median", "EPCI:246200364", 2019)
+    assert 16310 < med_2019 < 22000
+    # Communes keep INSEE's published values and secrecy (2014: Lens D1 8,494.3).
+    assert v(cube, "revenu_d1", "COM:62498", 2014) == pytest.approx(8494.3)
+    assert cube.value("revenu_d1", Territory.parse("COM:62001"), 2019).status == "secret"
+    # The 2014 file covers five départements only: Hauts-de-France is not estimated.
+    hdf = cube.value("revenu_median", Territory.parse("REG:32"), 2014)
+    assert hdf.status == "unavailable" and "personnes couvertes" in (hdf.note or "")
+    # Poverty: poor persons (rate x persons) summed over the communes that publish it.
+    poverty = cube.value("taux_pauvrete", lens_lievin, 2021)
+    # 2021: 24.9 %, between the EPCI's communes (Lens 32.0 %) and below the poorest one.
+    assert poverty.status == "estimated" and 20 < poverty.value < 32
+    assert "personnes couvertes" in (poverty.note or "")
 
 
 def test_dvf_mean_prices_2023(demo: tuple[Cube, str]) -> None:

@@ -69,6 +69,8 @@ SEEDS = {
     "taxe_vacance": ("taxe_vacance/taxe-extrait.csv", ";", 1, "taux"),
     "anct_programmes": ("anct_programmes/ngeo-anct-cog2023-extrait.csv", ",", 1, "insee_com"),
     "qpv": ("qpv/onpv-qpv2015-demo-2022-extrait.csv", ";", 1, "POP_MUN"),
+    # A second layout of a source: key "<source>:<layout>".
+    "filosofi:disp2014": ("filosofi/FILO2014_DISP_COM-extrait.csv", ";", 1, "D114"),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]
@@ -108,7 +110,7 @@ def attempt(settings: Settings, source: str, path: Path) -> SourceError | None:
     located in French and leaving the warehouse as it was)."""
     before = snapshot(settings.warehouse_dir)
     try:
-        result = import_file(settings, source, path)
+        result = import_file(settings, source.split(":")[0], path)
     except SourceError as exc:
         assert exc.problems, source
         for problem in exc.problems:
@@ -124,7 +126,7 @@ def attempt(settings: Settings, source: str, path: Path) -> SourceError | None:
 @pytest.fixture
 def loaded(settings: Settings, source: str) -> Settings:
     """A warehouse already holding the seed, so that a refusal has something to keep."""
-    import_file(settings, source, FIXTURES / SEEDS[source][0])
+    import_file(settings, source.split(":")[0], FIXTURES / SEEDS[source][0])
     return settings
 
 
@@ -376,3 +378,13 @@ def test_fuzzed_finess_extracts_are_stored_finite_or_refused_in_french(
         except Exception as exc:
             raise AssertionError(f"finess mutation {n}: {type(exc).__name__}: {exc}") from exc
         path.unlink()
+
+
+def test_empty_first_line_is_a_located_refusal(settings: Settings, tmp_path: Path) -> None:
+    # Found by the fuzz loop on the FILO2014 seed: a blank line instead of the header
+    # (CRLF file) ended in IndexError, i.e. "Erreur interne".
+    raw = (FIXTURES / "filosofi/FILO2014_DISP_COM-extrait.csv").read_bytes()
+    path = tmp_path / "FILO2014_DISP_COM.csv"
+    path.write_bytes(b"\r\n" + raw.split(b"\r\n", 1)[1])
+    exc = attempt(settings, "filosofi", path)
+    assert exc is not None and exc.problems[0].file == path.name

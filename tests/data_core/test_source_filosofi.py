@@ -51,6 +51,7 @@ def test_disp_2019_median_of_lens_lievin_lille(fixtures: Path) -> None:
     assert row(obs, "62498", "NBMEN") == (13991.0, "ok")
     assert set(obs["variable"]) == {
         "MED", "NBMEN", "NBPERS", "NBUC", "Q1", "Q3", "D1", "D9", "RD", "GI", "S80S20",
+        "D2", "D3", "D4", "D6", "D7", "D8",
     }  # fmt: skip
 
 
@@ -60,6 +61,21 @@ def test_disp_empty_field_is_secret(fixtures: Path) -> None:
     assert row(obs, "62001", "MED") == (24550.0, "ok")
     assert row(obs, "62001", "D1") == (None, "secret")
     assert row(obs, "62001", "GI") == (None, "secret")
+
+
+def test_disp_2014_read_by_name_with_its_deciles(fixtures: Path) -> None:
+    # FILO2014 has PTSAC14 and no PACT/PCHO (SOURCES.md §12): read by name, not position.
+    batch = READ(fixtures / "filosofi/FILO2014_DISP_COM-extrait.csv")
+    obs = batch.tables["observations"]
+    assert isinstance(obs, pl.DataFrame)
+    assert (batch.millesime, batch.layout, batch.geo_vintage) == (2014, "disp", 2015)
+    # SOURCES.md §12, Lens 62498 in 2014: Q2 15,039.7, D1 8,494.3, D9 27,556.7.
+    assert row(obs, "62498", "MED") == (pytest.approx(15039.7), "ok")
+    assert row(obs, "62498", "D1") == (pytest.approx(8494.3), "ok")
+    assert row(obs, "62498", "D9") == (pytest.approx(27556.7), "ok")
+    # D2-D8 are read for the estimation of the parents (no D5: the median is Q2).
+    assert {f"D{k}" for k in (2, 3, 4, 6, 7, 8)} <= set(obs["variable"])
+    assert row(obs, "62001", "D2") == (None, "secret")
 
 
 def test_chiffres_cles_2021(fixtures: Path) -> None:

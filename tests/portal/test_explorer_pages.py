@@ -207,7 +207,8 @@ def test_compare_chosen_indicators_and_unavailable_values(client) -> None:  # ty
     ).content.decode()
     assert re.findall(r'<tr data-indicator="([a-z_]+)">', html) == ["revenu_median"]
     row = html.split('<tr data-indicator="revenu_median">')[1].split("</tr>")[0]
-    assert "non disponible" in row  # not published for the EPCI, never derived
+    # No INSEE EPCI file in the demo: the EPCI's median is estimated and says so (#12).
+    assert "(estimé)" in row and "18\u202f885 €" in row
     spec = _json_script(html, "comparaison-0")
     assert [p["territoire"] for p in spec["data"]["values"]] == ["Lens"]
 

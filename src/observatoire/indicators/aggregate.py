@@ -12,6 +12,8 @@
   mean of the communes' rates; with `interval`, prev = y - interval (census series).
 - median/mean/count of records: recomputed from the records at each level.
 - published (indicators.published): the producer's value at its level, never derived from communes.
+- income_mixture (indicators.income_distribution): a parent's income quantile ESTIMATED
+  from the mixture of its communes' distributions, where the producer publishes none.
 
 Output columns: level, code, year, value, status, weight, numer, millesime, geo_vintage,
 detail (which sources and millésimes), note.
@@ -24,6 +26,7 @@ import polars as pl
 
 from observatoire.indicators.catalog import Indicator, Recipe
 from observatoire.indicators.flagged import flagged_sum
+from observatoire.indicators.income_distribution import income_mixture
 from observatoire.indicators.inputs import harmonise, raw_commune_component
 from observatoire.indicators.published import published
 from observatoire.indicators.records import from_records
@@ -186,6 +189,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, indicator: Indicator, recipe: Recip
         out = weighted_mean(con, recipe)
     elif agg == "growth":
         out = growth(con, recipe, indicator.factor)
+    elif agg == "income_mixture":
+        out = income_mixture(con, recipe)
     else:
         out = from_records(con, recipe)
     if not out.height:

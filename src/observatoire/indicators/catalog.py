@@ -20,6 +20,7 @@ AGGREGATIONS = {
     "count_records",
     "published",
     "growth",
+    "income_mixture",
 }
 # How the portal and the documentation name each rule, in French (one label per rule: a
 # test checks none is missing).
@@ -179,6 +180,7 @@ def _recipe(raw: dict[str, Any], default_aggregation: str, code: str) -> Recipe:
         "sum": ("value",),
         "growth": ("value",),
         "published": ("value",),
+        "income_mixture": ("value",),
         "ratio": ("numerator", "denominator"),
         "weighted_mean": ("value", "weight"),
         "median_records": ("records",),

@@ -217,8 +217,10 @@ def read_rows(
 
 def _check_separator(header: list[str], sep: str, file: str, line: int) -> None:
     """A header of one column holding another separator: the file is not split by `sep`."""
+    if len(header) != 1:  # an empty first line gives no field at all
+        return
     found = [name for s, name in _SEPARATORS.items() if s != sep and s in header[0]]
-    if len(header) == 1 and found:
+    if found:
         raise SourceError(
             [
                 Problem(

@@ -10,6 +10,9 @@ Two layouts of the same producer, read alike (common variable names: COLUMNS, LA
   Q219 (the median);Q319;...;D919;RD (no year suffix);S80S2019;GI19;... Most communes only
   have NBMEN, NBPERS, NBUC and Q2: quartiles, deciles, Gini... are published for the larger
   ones (5,336 of the 31,361 rows of FILO2019_DISP_COM), the other fields are empty = secret.
+  The DISP series 2014-2018 (SOURCES.md §12) has the same layout with a column set that
+  differs by year (2014: PTSAC14, no PACT/PCHO; order changes): columns are read by name;
+  the 2015 file prints counts with one decimal ("308,0"). No D5: the median is Q2.
 The millésime (income year) is the column suffix (MED21 -> 2021, Q219 -> 2019); year of
 the observations = millésime.
 
@@ -75,6 +78,11 @@ from observatoire.sources.schema import ANY_NUMBER, INCOME, PEOPLE
 from observatoire.territories.referential import COG_YEAR, mouvements, national
 
 GEO_VINTAGE = {
+    # FILO20AA is published on the COG of 1 January of the next year (INSEE, SOURCES.md §12).
+    2014: 2015,
+    2015: 2016,
+    2016: 2017,
+    2018: 2019,
     2019: 2020,  # FILO2019: "géographie au 1er janvier 2020" (INSEE, SOURCES.md §11)
     2021: 2024,  # cc_filosofi_2021 as held here (base-cc-filosofi-2021-geo2024), see above
 }
@@ -85,6 +93,7 @@ LABELS = {
     "NBPERS": "Personnes des ménages fiscaux",
     "TP60": "Taux de pauvreté au seuil de 60 % (%)",
     "D1": "1er décile du revenu disponible par UC (€)",
+    **{f"D{k}": f"{k}e décile du revenu disponible par UC (€)" for k in (2, 3, 4, 6, 7, 8)},
     "D9": "9e décile du revenu disponible par UC (€)",
     "RD": "Rapport interdécile D9/D1",
     "Q1": "1er quartile du revenu disponible par UC (€)",
@@ -102,13 +111,15 @@ COLUMNS = {
     "disp": {
         "NBMEN{aa}": "NBMEN", "NBPERS{aa}": "NBPERS", "NBUC{aa}": "NBUC", "Q1{aa}": "Q1",
         "Q2{aa}": "MED", "Q3{aa}": "Q3", "D1{aa}": "D1", "D9{aa}": "D9",
+        # D2-D8 (no D5: the median is Q2), read for the estimation of the parents' deciles.
+        **{f"D{k}{{aa}}": f"D{k}" for k in (2, 3, 4, 6, 7, 8)},
         "RD": "RD",  # the only DISP column without the year suffix
         "S80S20{aa}": "S80S20", "GI{aa}": "GI",
     },
 }  # fmt: skip
 _BOUNDS = {"TP60": (0.0, 100.0), "GI": (0.0, 1.0)}
 _PLAUSIBLE = {"NBMEN": PEOPLE, "NBPERS": PEOPLE, "NBUC": PEOPLE}
-_PLAUSIBLE |= dict.fromkeys(("MED", "D1", "D9", "Q1", "Q3"), INCOME)
+_PLAUSIBLE |= dict.fromkeys(("MED", "Q1", "Q3", *(f"D{k}" for k in range(1, 10))), INCOME)
 
 _SUFFIX = re.compile(r"^(?:MED|Q2)(\d{2})$")
 _LEVEL_NAMES = {
