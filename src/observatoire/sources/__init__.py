@@ -18,6 +18,8 @@ _MODULES = {
     "cartofriches": "cartofriches",
     "populations_legales": "populations_legales",
     "sru": "sru",
+    "carte_loyers": "carte_loyers",
+    "oll": "oll",
 }
 
 
