@@ -51,6 +51,10 @@ SEEDS = {
     "sru": (
         "sru/communes-et-inventaire-sru-2025-extrait.csv", ";", 1, "Nombre_lls_ Inventaire_au_01_01_2024"
     ),
+    "carte_loyers": (
+        "carte_loyers/indicateurs-loyers-appartements-2018-extrait.csv", ";", 1, "loypredm2"
+    ),
+    "oll": ("oll/Base_OP_2021_Nationale-extrait.csv", ";", 1, "loyer_median"),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

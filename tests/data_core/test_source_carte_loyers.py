@@ -78,7 +78,9 @@ def test_text_in_a_rent(tmp_path: Path, fixtures: Path) -> None:
 
 
 def test_unknown_level_of_prediction(tmp_path: Path, fixtures: Path) -> None:
-    path = _edited(tmp_path, fixtures, lambda t: t.replace(";246200364;commune;", ";246200364;iris;"))
+    path = _edited(
+        tmp_path, fixtures, lambda t: t.replace(";246200364;commune;", ";246200364;iris;")
+    )
     p = _refused(path).problems[0]
     assert (p.column, p.value) == ("TYPPRED", "iris")
 
@@ -95,7 +97,7 @@ def test_duplicate_commune(tmp_path: Path, fixtures: Path) -> None:
 
 def test_missing_column(tmp_path: Path, fixtures: Path) -> None:
     path = _edited(tmp_path, fixtures, lambda t: t.replace("upr.IPm2", "upr", 1))
-    with pytest.raises(SourceError, match="upr.IPm2"):
+    with pytest.raises(SourceError, match=r"upr\.IPm2"):
         READ(path)
 
 

@@ -26,6 +26,10 @@ Lille "Ville centre" zone is the city of Lille with its associated communes Hell
 Lomme (commune 59350). So the agglomeration's values are attached to the EPCI and the
 "Ville centre" values to Lille, as published, never re-aggregated; the "Périphérie" zone
 (the other communes of the MEL) is not a territory of the referential and is not attached.
+The zone is the MEL of the survey's year, named by today's EPCI code (the MEL took a new
+SIREN, 245900410 -> 200093201, so the file's year has no such code): the EPCI rows carry
+the current COG. The MEL grew in 2017 (CC des Weppes) and 2020 (CC de la Haute-Deûle): the
+catalog says the series is not on a constant perimeter.
 Other observatories (Douai B5901 in 2016...) have no documented perimeter here: read and
 checked, not attached (the batch notes say so).
 
@@ -58,6 +62,7 @@ from observatoire.sources.base import (
 )
 from observatoire.sources.schema import PEOPLE, PRICE_M2, ROW_GEO_VINTAGE
 from observatoire.status import Status
+from observatoire.territories.referential import COG_YEAR
 
 OBSERVATORY = "Observatory"
 YEAR = "Data_year"
@@ -162,7 +167,7 @@ def _observations(typed: pl.DataFrame, year: int) -> pl.DataFrame:
                     .then(pl.lit(Status.MISSING))
                     .otherwise(pl.lit(Status.OK))
                     .alias("status"),
-                    pl.lit(year).alias(ROW_GEO_VINTAGE),
+                    pl.lit(year if level == "COM" else COG_YEAR).alias(ROW_GEO_VINTAGE),
                 )
             )
     return observations(pl.concat(parts).sort("level", "code", "variable"))
