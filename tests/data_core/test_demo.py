@@ -228,3 +228,21 @@ def test_sru_inventory_counts_match_the_dhup_file(demo: tuple[Cube, str]) -> Non
     assert v(cube, "sru_communes_soumises", "FR") == 2196
     lens = cube.value("sru_taux_lls", Territory.parse("COM:62498"))
     assert (lens.value, lens.year, lens.millesime, lens.geo_vintage) == (61.45, 2024, 2025, 2024)
+
+
+def test_private_rents_as_published(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # Carte des loyers 2018 (SOURCES.md §12): Lille 13.86, Caen 11.59, Lens 10.70 €/m².
+    for commune, rent in (("59350", 13.86), ("14118", 11.59), ("62498", 10.70)):
+        got = cube.value("loyer_predit_m2_appartement", Territory.parse(f"COM:{commune}"))
+        assert (round(got.value or 0, 2), got.status, got.year) == (rent, "ok", 2018), commune
+    # Published per commune only: never averaged into the EPCI or the département.
+    for parent in ("EPCI:246200364", "DEP:62"):
+        got = cube.value("loyer_predit_m2_appartement", Territory.parse(parent))
+        assert (got.value, got.status) == (None, "unavailable"), parent
+        assert "commune seulement" in (got.note or "")
+    # OLL: Lille 2021 median 11.4 on the MEL, Arras 2021 9.2 on the CU d'Arras.
+    assert v(cube, "oll_loyer_median", "EPCI:200093201", 2021) == 11.4
+    assert v(cube, "oll_loyer_median", "EPCI:200033579", 2021) == 9.2
+    years = [x.year for x in cube.series("oll_loyer_median", Territory.parse("EPCI:200093201"))]
+    assert years == list(range(2014, 2022))

@@ -40,6 +40,7 @@ OLL_LOYER_MEDIAN_MAISON, OLL_LOYER_MEDIAN_1P ... OLL_LOYER_MEDIAN_4P.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandera.polars as pa
@@ -108,7 +109,7 @@ FIELDS = [
     *[Field(name, "float", bounds=PRICE_M2) for name in RENTS],
     Field(COUNT, "int", bounds=PEOPLE),
 ]
-_LAYOUTS = {
+_LAYOUTS: dict[str, Sequence[str]] = {
     "depuis_2015": (OBSERVATORY, YEAR, ZONE, *BREAKDOWNS, *RENTS, COUNT),
     "2014": (OBSERVATORY, YEAR, ZONE, *BREAKDOWNS, *RENTS, COUNT_2014),
 }
