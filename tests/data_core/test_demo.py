@@ -286,3 +286,21 @@ def test_friches_by_status_are_the_cartofriches_rows(demo: tuple[Cube, str]) -> 
     single = cube.value("friches_traitees_annee", Territory.parse("DEP:59"))
     assert (single.value, single.status) == (None, "unavailable")
     assert single.note and "un seul import Cartofriches" in single.note
+
+
+def test_private_rents_as_published(demo: tuple[Cube, str]) -> None:
+    cube, _ = demo
+    # Carte des loyers 2018 (SOURCES.md §12): Lille 13.86, Caen 11.59, Lens 10.70 €/m².
+    for commune, rent in (("59350", 13.86), ("14118", 11.59), ("62498", 10.70)):
+        got = cube.value("loyer_predit_m2_appartement", Territory.parse(f"COM:{commune}"))
+        assert (round(got.value or 0, 2), got.status, got.year) == (rent, "ok", 2018), commune
+    # Published per commune only: never averaged into the EPCI or the département.
+    for parent in ("EPCI:246200364", "DEP:62"):
+        got = cube.value("loyer_predit_m2_appartement", Territory.parse(parent))
+        assert (got.value, got.status) == (None, "unavailable"), parent
+        assert "commune seulement" in (got.note or "")
+    # OLL: Lille 2021 median 11.4 on the MEL, Arras 2021 9.2 on the CU d'Arras.
+    assert v(cube, "oll_loyer_median", "EPCI:200093201", 2021) == 11.4
+    assert v(cube, "oll_loyer_median", "EPCI:200033579", 2021) == 9.2
+    years = [x.year for x in cube.series("oll_loyer_median", Territory.parse("EPCI:200093201"))]
+    assert years == list(range(2014, 2022))

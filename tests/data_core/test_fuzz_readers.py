@@ -71,6 +71,10 @@ SEEDS = {
     "qpv": ("qpv/onpv-qpv2015-demo-2022-extrait.csv", ";", 1, "POP_MUN"),
     # A second layout of a source: key "<source>:<layout>".
     "filosofi:disp2014": ("filosofi/FILO2014_DISP_COM-extrait.csv", ";", 1, "D114"),
+    "carte_loyers": (
+        "carte_loyers/indicateurs-loyers-appartements-2018-extrait.csv", ";", 1, "loypredm2"
+    ),
+    "oll": ("oll/Base_OP_2021_Nationale-extrait.csv", ";", 1, "loyer_median"),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

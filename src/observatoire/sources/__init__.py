@@ -31,6 +31,8 @@ _MODULES = {
     "taxe_vacance": "taxe_vacance",
     "anct_programmes": "anct_programmes",
     "qpv": "qpv",
+    "carte_loyers": "carte_loyers",
+    "oll": "oll",
 }
 
 
