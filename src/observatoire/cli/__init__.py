@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from observatoire.cli.errors import FriendlyGroup
-from observatoire.settings import Settings
+from observatoire.settings import Settings, activate
 
 
 @click.group(
@@ -33,7 +33,8 @@ from observatoire.settings import Settings
 @click.version_option(package_name="observatoire", message="observatoire %(version)s")
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None) -> None:
-    ctx.obj = Settings.from_env(data_dir)
+    # Activated: a value's source (a declared one) is looked up in this data dir.
+    ctx.obj = activate(Settings.from_env(data_dir))
 
 
 def register_commands(cli: click.Group) -> None:
