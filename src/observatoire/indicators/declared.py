@@ -12,18 +12,17 @@ from observatoire import sources
 from observatoire.indicators.catalog import Indicator, declared_indicators
 from observatoire.problems import Problem
 from observatoire.settings import Settings
-from observatoire.sources.declared import Declaration, folder, parse_declaration, registered
+from observatoire.sources.declared import Declaration, folder, inspect, registered
 from observatoire.sources.schema import SourceError
 
 
 def check(settings: Settings, text: str, file: str) -> tuple[Declaration, dict[str, Indicator]]:
     """The declaration and its indicators; SourceError with every problem otherwise."""
-    decl = parse_declaration(text, file)
+    decl, problems = inspect(text, file)
 
     def problem(key: str, message: str, value: str) -> Problem:
         return Problem(file, message, column=key, value=value, kind="déclaration")
 
-    problems: list[Problem] = []
     if decl.name in sources.national():
         problems.append(
             problem("source.name", "nom déjà pris par une source nationale.", decl.name)

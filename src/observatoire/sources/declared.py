@@ -158,6 +158,15 @@ class _Checker:
 
 def parse_declaration(text: str, file: str) -> Declaration:
     """The declaration, or SourceError listing every problem with its key."""
+    decl, problems = inspect(text, file)
+    if problems:
+        raise SourceError(problems)
+    return decl
+
+
+def inspect(text: str, file: str) -> tuple[Declaration, list[Problem]]:
+    """The declaration as far as it can be read, and every problem with its key (the
+    indicators are checked with it: observatoire.indicators.declared)."""
     check = _Checker(file)
     try:
         data = tomllib.loads(text)
@@ -219,9 +228,7 @@ def parse_declaration(text: str, file: str) -> Declaration:
         indicators=tuple(indicators),
         text=text,
     )
-    if check.problems:
-        raise SourceError(check.problems)
-    return decl
+    return decl, check.problems
 
 
 def _variables(data: dict[str, Any], check: _Checker) -> tuple[Variable, ...]:
