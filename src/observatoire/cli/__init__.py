@@ -41,6 +41,7 @@ def register_commands(cli: click.Group) -> None:
     """Every sub-command of `observatoire`."""
     from observatoire.accounts import commands as accounts
     from observatoire.cli import data, web
+    from observatoire.contributions import commands as contributions
     from observatoire.plans import commands as plans
 
     for register in (
@@ -48,6 +49,7 @@ def register_commands(cli: click.Group) -> None:
         web.register_commands,
         plans.register_commands,
         accounts.register_commands,
+        contributions.register_commands,
     ):
         register(cli)
 
