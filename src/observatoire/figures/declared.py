@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from observatoire import sources
 from observatoire.figures.reader import Reader
 from observatoire.problems import Problem
@@ -62,7 +64,9 @@ def import_declared(name: str, path: Path, reader: Reader) -> ImportResult:
     if name not in declared.registered():
         raise SourceError([Problem(path.name, f"source « {name} » non déclarée.")])
     batch = sources.get(name).read(path)
-    codes = batch.tables["observations"].select("level", "code").unique().sort("code")
+    observations = batch.tables["observations"]
+    assert isinstance(observations, pl.DataFrame)  # the declared reader's frame
+    codes = observations.select("level", "code").unique().sort("code")
     outside = [
         Problem(path.name, "territoire hors de votre périmètre.", value=f"{level}:{code}")
         for level, code in codes.iter_rows()

@@ -299,10 +299,13 @@ def declared_indicators(decl: declared.Declaration) -> dict[str, Indicator]:
         if problems or None in parts.values():
             continue
         first = next(v for v in parts.values() if v is not None)
+        components = {k: Component(decl.name, (v.name,)) for k, v in parts.items() if v is not None}
         recipe = Recipe(
             aggregation=aggregation,
             absent=first.absent,
-            **{k: Component(decl.name, (v.name,)) for k, v in parts.items() if v is not None},
+            value=components.get("value"),
+            numerator=components.get("numerator"),
+            denominator=components.get("denominator"),
         )
         # The threshold applies to the counted variable (the numerator of a ratio).
         threshold = decl.threshold
