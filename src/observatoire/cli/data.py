@@ -209,7 +209,7 @@ def sources_cmd(ctx: click.Context) -> None:
 
     settings: Settings = ctx.obj
     imported = list_imports(settings.warehouse_dir)
-    for name in sources.names(settings):
+    for name in sources.names():  # the CLI activated these settings
         info = sources.get(name, settings)
         console.print(f"[bold]{name}[/] — {info.label} ({info.producer})", highlight=False)
         mine = [i for i in imported if i.source == name]
