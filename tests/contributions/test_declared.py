@@ -103,3 +103,36 @@ def test_animateurs_in_scope_are_told_once_when_the_convention_ends(
     assert "ne sont plus diffusées" in mail.body
     assert notify_expired() == {}
     assert len(mailoutbox) == 1
+
+
+def test_declared_indicators_in_the_api_under_their_diffusion(
+    declared_dir: Callable[[date], Settings], signed_in: Callable[..., Client], tmp_path: Path
+) -> None:
+    from observatoire.indicators.cube import build
+    from observatoire.warehouse.imports import import_file
+
+    settings = declared_dir(date.today() + timedelta(days=365))
+    text = (DOCS / "siao.toml").read_text(encoding="utf-8")
+    path = tmp_path / "siao.toml"
+    path.write_text(re.sub(r"(?m)^end = .*$", f"end = {date.today().year + 1}-12-31", text))
+    declare(settings, path)
+    for name, body in (
+        ("ccapex", HEAD + "62498;2024;40;3\n"),
+        ("siao", "CODE_COMMUNE;ANNEE;DEMANDES;ORIENTATIONS\n62498;2024;120;80\n"),
+    ):
+        data = tmp_path / f"{name}.csv"
+        data.write_text(body, encoding="utf-8")
+        import_file(settings, name, data)
+    build(settings)
+    url = "/api/v1/values?indicator={}&territory=COM:62498&year=2024"
+    assert Client().get(url.format("siao_demandes")).status_code == 401
+    assert Client().get(url.format("ccapex_assignations")).status_code == 401
+    lens = signed_in("lecteur", [LENS_EPCI])
+    arras = signed_in("lecteur", ["COM:62041"])
+    [siao] = lens.get(url.format("siao_demandes")).json()["values"]
+    assert (siao["value"], siao["source"]["code"]) == (120, "siao")
+    assert arras.get(url.format("siao_demandes")).status_code == 403  # restreint
+    [ccapex] = arras.get(url.format("ccapex_assignations")).json()["values"]  # partenaires
+    assert ccapex["value"] == 40
+    catalog = [i["code"] for i in lens.get("/api/v1/indicators").json()]
+    assert {"siao_demandes", "ccapex_assignations"} <= set(catalog)
