@@ -157,6 +157,19 @@ CASES = [
         expect(MANAGERS, anonymous=302),
     ),
     Case("contributions:usage", "/contributions/statistiques/", expect(MANAGERS, anonymous=302)),
+    # Declared sources: admins and animateurs with a scope import their files.
+    Case(
+        "contributions:declared",
+        "/contributions/sources-declarees/",
+        expect(MANAGERS, anonymous=302),
+    ),
+    Case(
+        "contributions:declared",
+        "/contributions/sources-declarees/",
+        expect(MANAGERS, ok=404, anonymous=302),
+        method="POST",
+        data={"source": "source-inexistante"},
+    ),
     Case("contributions:surveys", "/contributions/enquetes/", expect(SIGNED_IN, anonymous=302)),
     Case(
         "contributions:survey_create",

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from observatoire.cli.errors import FriendlyGroup
-from observatoire.settings import Settings
+from observatoire.settings import Settings, activate
 
 
 @click.group(
@@ -33,13 +33,15 @@ from observatoire.settings import Settings
 @click.version_option(package_name="observatoire", message="observatoire %(version)s")
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None) -> None:
-    ctx.obj = Settings.from_env(data_dir)
+    # Activated: a value's source (a declared one) is looked up in this data dir.
+    ctx.obj = activate(Settings.from_env(data_dir))
 
 
 def register_commands(cli: click.Group) -> None:
     """Every sub-command of `observatoire`."""
     from observatoire.accounts import commands as accounts
     from observatoire.cli import data, web
+    from observatoire.contributions import commands as contributions
     from observatoire.plans import commands as plans
 
     for register in (
@@ -47,6 +49,7 @@ def register_commands(cli: click.Group) -> None:
         web.register_commands,
         plans.register_commands,
         accounts.register_commands,
+        contributions.register_commands,
     ):
         register(cli)
 

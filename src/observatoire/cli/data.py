@@ -81,7 +81,7 @@ def build_cube(settings: Settings) -> BuildSummary:
     from observatoire.indicators.catalog import catalog
 
     with progress_bar("Calcul des indicateurs") as progress:
-        task = progress.add_task("", total=len(catalog()))
+        task = progress.add_task("", total=len(catalog(settings)))
 
         def step(code: str) -> None:
             progress.update(task, advance=1, description=code)
@@ -150,7 +150,7 @@ def value(settings: Settings, indicator: str, territory: str, year: int | None, 
     from observatoire.indicators.query import Cube
     from observatoire.territories import Territory
 
-    get(indicator)
+    get(indicator, settings)
     ref = referential_for(settings)
     t = ref.check(Territory.parse(territory))
     with Cube(settings, ref) as cube:
@@ -177,12 +177,13 @@ def value(settings: Settings, indicator: str, territory: str, year: int | None, 
 
 @click.command(help="Lister le catalogue des indicateurs.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def indicators(fmt: str) -> None:
+@click.pass_obj
+def indicators(settings: Settings, fmt: str) -> None:
     from rich.table import Table
 
     from observatoire.indicators.catalog import catalog
 
-    items = list(catalog().values())
+    items = list(catalog(settings).values())
     if fmt == "json":
         click.echo(json.dumps([i.as_dict() for i in items], ensure_ascii=False, indent=2))
         return
@@ -194,17 +195,22 @@ def indicators(fmt: str) -> None:
     console.print(table)
 
 
-@click.command(
-    "sources", help="Lister les sources nationales et les imports de ce dossier de données."
+@click.group(
+    "sources",
+    invoke_without_command=True,
+    help="Lister les sources (nationales et déclarées) et les imports de ce dossier de données.",
 )
-@click.pass_obj
-def sources_cmd(settings: Settings) -> None:
+@click.pass_context
+def sources_cmd(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
     from observatoire import sources
     from observatoire.warehouse.store import list_imports
 
+    settings: Settings = ctx.obj
     imported = list_imports(settings.warehouse_dir)
-    for name in sources.names():
-        info = sources.get(name)
+    for name in sources.names():  # the CLI activated these settings
+        info = sources.get(name, settings)
         console.print(f"[bold]{name}[/] — {info.label} ({info.producer})", highlight=False)
         mine = [i for i in imported if i.source == name]
         if not mine:
@@ -219,6 +225,28 @@ def sources_cmd(settings: Settings) -> None:
                 f"{p['imported_at']}, géographie COG {p['geo_vintage'] or 'inconnue'}",
                 highlight=False,
             )
+
+
+@sources_cmd.command(
+    "declare",
+    help="Vérifier puis enregistrer une source déclarée (fichier TOML : variables, "
+    "convention, diffusion, indicateurs) ; voir docs/sources-declarees/README.md.",
+)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_obj
+def sources_declare(settings: Settings, path: Path) -> None:
+    from observatoire.indicators.declared import declare
+
+    decl, indicators, replaced = declare(settings, path)
+    verb = "remplace la déclaration précédente" if replaced else "nouvelle source"
+    console.print(
+        f"[green]Source déclarée[/] : {decl.name} — {decl.label} ({verb}), diffusion "
+        f"{decl.diffusion}, convention « {decl.convention} » jusqu'au {decl.end:%d/%m/%Y}.",
+        highlight=False,
+    )
+    for code, ind in indicators.items():
+        console.print(f"  • {code} : {ind.label} ({ind.diffusion})", highlight=False)
+    console.print(f"Importez ses fichiers : observatoire import {decl.name} FICHIER.csv")
 
 
 @click.group(help="Regroupements de communes (SCOT, secteurs PLH, secteurs PDH...).")

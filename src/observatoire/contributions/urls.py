@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire.contributions.views import figures, home, surveys, uploads, usage
+from observatoire.contributions.views import declared, figures, home, surveys, uploads, usage
 
 app_name = "contributions"
 
@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("depots/confirmer/", uploads.confirm, name="upload_confirm"),
     path("depots/modele.xlsx", uploads.template, name="upload_template"),
     path("depots/<int:pk>/", uploads.upload_detail, name="upload_detail"),
+    path("sources-declarees/", declared.declared, name="declared"),
     path("statistiques/", usage.dashboard, name="usage"),
     path("enquetes/", surveys.surveys, name="surveys"),
     path("enquetes/nouvelle/", surveys.survey_create, name="survey_create"),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 from observatoire.errors import UserError
+from observatoire.problems import Problem
+from observatoire.settings import Settings
+from observatoire.sources import declared
+from observatoire.sources.schema import SourceError
 from observatoire.status import Status
 
 AGGREGATIONS = {
@@ -42,6 +47,7 @@ ABSENT_LABELS = {
     Status.MISSING: "une commune absente du fichier est sans donnée",
 }
 DIFFUSIONS = {"public", "partenaires", "restreint"}
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 
 
 class CatalogError(UserError, ValueError):
@@ -220,14 +226,135 @@ def parse_catalog(text: str) -> dict[str, Indicator]:
 
 
 @cache
-def catalog() -> dict[str, Indicator]:
+def national() -> dict[str, Indicator]:
     text = (resources.files("observatoire.indicators") / "catalog.toml").read_text("utf-8")
     return parse_catalog(text)
 
 
-def get(code: str) -> Indicator:
+def catalog(settings: Settings | None = None) -> dict[str, Indicator]:
+    """The national catalog, then the indicators of the sources declared in the data dir
+    (default: the active one)."""
+    found = declared.registered(settings)
+    if not found:
+        return national()
+    return _with_declared(tuple(found.values()))
+
+
+@lru_cache(maxsize=16)
+def _with_declared(declarations: tuple[declared.Declaration, ...]) -> dict[str, Indicator]:
+    out = dict(national())
+    for decl in declarations:
+        out.update(declared_indicators(decl))
+    return out
+
+
+_DECLARED_KEYS = {
+    "code", "label", "theme", "definition", "unit", "decimals", "diffusion",
+    "aggregation", "variable", "numerator", "denominator", "factor",
+}  # fmt: skip
+
+
+def declared_indicators(decl: declared.Declaration) -> dict[str, Indicator]:
+    """The [[indicator]] blocks of a declaration (a sum of one variable, or a ratio of
+    sums); SourceError listing every problem with its key."""
+    problems: list[Problem] = []
+    out: dict[str, Indicator] = {}
+
+    def bad(key: str, message: str, value: object = None) -> None:
+        shown = None if value is None else str(value)
+        problems.append(Problem(decl.name, message, column=key, value=shown, kind="déclaration"))
+
+    def variable(raw: dict[str, Any], key: str, where: str) -> declared.Variable | None:
+        name = raw.get(key)
+        found = decl.variable(name) if isinstance(name, str) else None
+        if found is None:
+            bad(f"{where}.{key}", "variable non déclarée dans [[variable]].", name)
+        return found
+
+    if not decl.indicators:
+        bad("indicator", "au moins un bloc [[indicator]] attendu.")
+    for i, raw in enumerate(decl.indicators, start=1):
+        where = f"indicator[{i}]"
+        for extra in sorted(set(raw) - _DECLARED_KEYS):
+            bad(f"{where}.{extra}", "clé inconnue (voir docs/sources-declarees/README.md).")
+        code = raw.get("code")
+        if not isinstance(code, str) or not _CODE.match(code):
+            bad(f"{where}.code", "code en minuscules, chiffres et _ attendu.", code)
+            continue
+        if code in national():
+            bad(f"{where}.code", "code déjà pris par un indicateur national.", code)
+        if code in out:
+            bad(f"{where}.code", "indicateur déclaré deux fois.", code)
+        texts = {}
+        for key in ("label", "theme", "definition", "unit"):
+            value = raw.get(key)
+            if not isinstance(value, str) or not value.strip():
+                bad(f"{where}.{key}", "texte non vide attendu.", value)
+            texts[key] = str(value)
+        diffusion = raw.get("diffusion", decl.diffusion)
+        if diffusion not in DIFFUSIONS:
+            bad(
+                f"{where}.diffusion",
+                f"valeur attendue : {', '.join(declared.DIFFUSIONS)}.",
+                diffusion,
+            )
+        elif decl.diffusion in DIFFUSIONS and declared.wider(diffusion, decl.diffusion):
+            bad(
+                f"{where}.diffusion",
+                f"diffusion plus large que celle qu'exige le producteur ({decl.diffusion}).",
+                diffusion,
+            )
+        aggregation = raw.get("aggregation")
+        if aggregation == "sum":
+            value = variable(raw, "variable", where)
+            parts = {"value": value}
+        elif aggregation == "ratio":
+            parts = {
+                "numerator": variable(raw, "numerator", where),
+                "denominator": variable(raw, "denominator", where),
+            }
+        else:
+            bad(f"{where}.aggregation", "agrégation attendue : sum ou ratio.", aggregation)
+            continue
+        factor, decimals = raw.get("factor", 1), raw.get("decimals", 0)
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
+            bad(f"{where}.factor", "nombre positif attendu.", factor)
+        if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 3:
+            bad(f"{where}.decimals", "entier de 0 à 3 attendu.", decimals)
+        if problems or None in parts.values():
+            continue
+        first = next(v for v in parts.values() if v is not None)
+        components = {k: Component(decl.name, (v.name,)) for k, v in parts.items() if v is not None}
+        recipe = Recipe(
+            aggregation=aggregation,
+            absent=first.absent,
+            value=components.get("value"),
+            numerator=components.get("numerator"),
+            denominator=components.get("denominator"),
+        )
+        # The threshold applies to the counted variable (the numerator of a ratio).
+        threshold = decl.threshold
+        out[code] = Indicator(
+            code=code,
+            label=texts["label"],
+            theme=texts["theme"],
+            definition=texts["definition"],
+            unit=texts["unit"],
+            decimals=int(decimals),
+            diffusion=str(diffusion),
+            aggregation=aggregation,
+            recipes=(recipe,),
+            factor=float(factor),
+            secrecy=Secrecy(min_numerator=threshold, secondary=True) if threshold else Secrecy(),
+        )
+    if problems:
+        raise SourceError(problems)
+    return out
+
+
+def get(code: str, settings: Settings | None = None) -> Indicator:
     try:
-        return catalog()[code]
+        return catalog(settings)[code]
     except KeyError:
         raise CatalogError(
             f"Indicateur « {code} » inconnu. Voir la liste : observatoire indicators."

@@ -56,14 +56,16 @@ class BuildSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def _detail(indicator: Indicator, recipe: Recipe) -> str:
+def _detail(indicator: Indicator, recipe: Recipe, settings: Settings | None) -> str:
     names = []
     for src in recipe.sources:
-        names.append(sources.get(src).label)
+        names.append(sources.get(src, settings).label)
     return " ; ".join(names)
 
 
-def candidates(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> pl.DataFrame:
+def candidates(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, settings: Settings | None = None
+) -> pl.DataFrame:
     """Each territory and year's value before complementary secrecy: the first recipe
     with a usable value wins, primary thresholds applied (the truth the audit protects)."""
     parts = []
@@ -75,7 +77,7 @@ def candidates(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> pl.DataF
                 rows.with_columns(
                     pl.lit(rank).alias("_rank"),
                     pl.lit(recipe.sources[0]).alias("source"),
-                    pl.lit(_detail(indicator, recipe)).alias("source_detail"),
+                    pl.lit(_detail(indicator, recipe, settings)).alias("source_detail"),
                 )
             )
     if not parts:
@@ -92,10 +94,13 @@ def candidates(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> pl.DataF
 
 
 def _indicator_rows(
-    con: duckdb.DuckDBPyConnection, indicator: Indicator, membership: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    membership: pl.DataFrame,
+    settings: Settings | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The cube rows of an indicator, and the truth behind them (for the audit)."""
-    truth = candidates(con, indicator)
+    truth = candidates(con, indicator, settings)
     if not truth.height:
         return truth, truth
     # Complementary secrecy on the values as published, whichever recipe gave them.
@@ -175,10 +180,11 @@ def build(
                 "fichier : écartés."
             )
         frames = []
-        for code, indicator in catalog().items():
+        indicators_built = catalog(settings)
+        for code, indicator in indicators_built.items():
             if progress:
                 progress(code)
-            rows, truth = _indicator_rows(con, indicator, membership)
+            rows, truth = _indicator_rows(con, indicator, membership, settings)
             if not rows.height:
                 rows = truth = friches.single_import_rows(
                     con, code, sources.get("cartofriches").label
@@ -213,8 +219,10 @@ def build(
         con.execute("DROP TABLE membership")
         indicators = pl.DataFrame(
             {
-                "code": list(catalog()),
-                "json": [json.dumps(i.as_dict(), ensure_ascii=False) for i in catalog().values()],
+                "code": list(indicators_built),
+                "json": [
+                    json.dumps(i.as_dict(), ensure_ascii=False) for i in indicators_built.values()
+                ],
             }
         )
         con.register("_ind", indicators)
@@ -250,10 +258,10 @@ def check_secrecy(
         attach(con, list_imports(settings.warehouse_dir))
         friches.derive_treated(con)
         con.execute(f"ATTACH {literal(str(cube_file))} AS published (READ_ONLY)")
-        for code, indicator in catalog().items():
+        for code, indicator in catalog(settings).items():
             if not indicator.secrecy.secondary:
                 continue
-            truth = candidates(con, indicator)
+            truth = candidates(con, indicator, settings)
             published = con.execute(
                 "SELECT level, code, year, status FROM published.cube WHERE indicator = ?",
                 [code],

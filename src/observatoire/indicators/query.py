@@ -11,6 +11,7 @@ from observatoire import sources
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import Indicator, get
 from observatoire.settings import Settings
+from observatoire.sources import declared
 from observatoire.status import Status
 from observatoire.territories import Level, Territory
 from observatoire.territories.referential import Referential
@@ -131,6 +132,11 @@ class Cube:
         if row is None:
             return Value.empty(indicator, t, name, status=Status.MISSING, note=NOT_LOADED)
         year, value, status, source, millesime, detail, geo, note = row
+        decl = declared.registered(self.settings).get(source) if source else None
+        if decl is not None and decl.expired():
+            # The agreement under which the producer handed the file is over: its values
+            # are no longer served, whatever cube was built while it ran.
+            value, status, note = None, Status.UNAVAILABLE, decl.expiry_note()
         return Value(
             indicator=indicator,
             territory=t,
@@ -171,14 +177,14 @@ class Cube:
         return cache[territory]
 
     def series(self, code: str, territory: Territory) -> list[Value]:
-        indicator = get(code)
+        indicator = get(code, self.settings)
         name = self.ref.name(territory)
         rows = self._territory_rows(territory).get(code, [])
         return [self._row(indicator, territory, name, r) for r in rows]
 
     def value(self, code: str, territory: Territory, year: int | None = None) -> Value:
         """The value for `year`, or the latest year available for this territory."""
-        indicator = get(code)
+        indicator = get(code, self.settings)
         name = self.ref.name(territory)
         series = self.series(code, territory)
         if year is None:
@@ -201,7 +207,7 @@ class Cube:
         self, code: str, level: Level, year: int, codes: list[str] | None = None
     ) -> dict[str, Value]:
         """Values of every territory of `level` (or only `codes`) for one year."""
-        indicator = get(code)
+        indicator = get(code, self.settings)
         sql = f"SELECT code, {self._COLS} FROM cube WHERE indicator = ? AND level = ? AND year = ?"
         params: list[Any] = [code, level.value, year]
         if codes is not None:
@@ -216,7 +222,7 @@ class Cube:
 
     def vintages(self, code: str) -> list[dict[str, Any]]:
         """Years of data available for an indicator, with their source and millésime."""
-        get(code)
+        get(code, self.settings)
         rows = self.con.execute(
             "SELECT year, source_detail, min(millesime), max(geo_vintage) FROM cube "
             "WHERE indicator = ? AND value IS NOT NULL GROUP BY ALL ORDER BY year, 2",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 
 from observatoire.errors import UnknownSourceError
+from observatoire.settings import Settings
+from observatoire.sources import declared
 from observatoire.sources.base import Batch, Problem, SourceError, SourceInfo
 
 _MODULES = {
@@ -36,15 +38,24 @@ _MODULES = {
 }
 
 
-def names() -> list[str]:
+def national() -> list[str]:
     return list(_MODULES)
 
 
-def get(name: str) -> SourceInfo:
-    """The source declared under `name`; UnknownSourceError (French message) otherwise."""
+def names(settings: Settings | None = None) -> list[str]:
+    """National sources, then those declared in the data dir (default: the active one)."""
+    return [*_MODULES, *(n for n in declared.registered(settings) if n not in _MODULES)]
+
+
+def get(name: str, settings: Settings | None = None) -> SourceInfo:
+    """The source declared under `name` (a national module, else a declaration of the data
+    dir); UnknownSourceError (French message) otherwise."""
     if name not in _MODULES:
+        found = declared.registered(settings).get(name)
+        if found is not None:
+            return declared.source_info(found)
         raise UnknownSourceError(
-            f"Source « {name} » inconnue. Sources disponibles : {', '.join(_MODULES)}."
+            f"Source « {name} » inconnue. Sources disponibles : {', '.join(names(settings))}."
         )
     module = importlib.import_module(f"observatoire.sources.{_MODULES[name]}")
     info: SourceInfo = module.SOURCE

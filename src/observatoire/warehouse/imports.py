@@ -139,7 +139,7 @@ def import_file(
     ShrinkError (one of them) when it would replace a stored slice with far fewer rows
     or territories, unless `accept_fewer`.
     `complete`: départements declared whole in the file (DVF, see sources.dvf_coverage)."""
-    info = sources.get(source_name)
+    info = sources.get(source_name, settings)
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
     root = settings.warehouse_dir
