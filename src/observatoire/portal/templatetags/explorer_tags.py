@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from observatoire import figures
 from observatoire.figures import QueryError
-from observatoire.portal import charts
+from observatoire.portrait import charts
 from observatoire.portal.views_explorer import (
     DEFAULT_INDICATOR,
     MAX_COMPARED,
