@@ -21,8 +21,8 @@ from observatoire.accounts.audit import current_request
 from observatoire.accounts.permissions import reader_of
 from observatoire.figures import Cube, QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.portrait import charts
 from observatoire.portal.views import readable, refusal
+from observatoire.portrait import charts
 from observatoire.territories import Level, Territory, TerritoryError
 from observatoire.territories.referential import Referential, fold
 
