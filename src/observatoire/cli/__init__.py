@@ -41,12 +41,14 @@ def register_commands(cli: click.Group) -> None:
     from observatoire.accounts import commands as accounts
     from observatoire.cli import data, web
     from observatoire.plans import commands as plans
+    from observatoire.publications import commands as publications
 
     for register in (
         data.register_commands,
         web.register_commands,
         plans.register_commands,
         accounts.register_commands,
+        publications.register_commands,
     ):
         register(cli)
 
