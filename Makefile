@@ -84,6 +84,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.secrecy || status=1; \
 	$(MAKE) --no-print-directory bench-portal || status=1; \
 	$(MAKE) --no-print-directory bench-load || status=1; \
+	$(BIN)/python -m bench.fiches || status=1; \
 	exit $$status
 
 bench-portal: $(STAMP)

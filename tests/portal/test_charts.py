@@ -31,7 +31,7 @@ def _indicator(code: str):  # type: ignore[no-untyped-def]
 
 
 def test_a_year_without_value_breaks_the_line(dvf_series) -> None:  # type: ignore[no-untyped-def]
-    from observatoire.portal.charts import line_spec
+    from observatoire.portrait.charts import line_spec
 
     # 2022 secret: points for the four other years, no line drawn across 2022.
     series = [
@@ -54,7 +54,7 @@ def test_a_year_without_value_breaks_the_line(dvf_series) -> None:  # type: igno
 
 
 def test_axis_ticks_are_distinct_once_written(dvf_series) -> None:  # type: ignore[no-untyped-def]
-    from observatoire.portal.charts import line_spec, nice_ticks
+    from observatoire.portrait.charts import line_spec, nice_ticks
 
     # The Lot vacancy axis: 6.28 to 6.34 % at one decimal read "6,3" four times.
     ticks = nice_ticks(6.28, 6.34, 1)
@@ -77,7 +77,7 @@ def test_axis_ticks_are_distinct_once_written(dvf_series) -> None:  # type: igno
 
 def test_bar_axis_ticks_are_distinct_and_french(web: Settings) -> None:
     from observatoire import figures
-    from observatoire.portal.charts import bar_spec, number_format
+    from observatoire.portrait.charts import bar_spec, number_format
     from observatoire.territories import Territory
 
     ind = _indicator("taux_vacance")

@@ -163,7 +163,7 @@ def test_restricted_key_figure_only_for_readers_in_scope(  # type: ignore[no-unt
 
 
 def test_indicator_missing_from_the_catalog_is_skipped(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from observatoire.portal import key_figures
+    from observatoire.portrait import key_figures
 
     monkeypatch.setattr(
         key_figures, "declared", lambda: (("indicateur_a_venir",), ("taux_vacance",))

@@ -43,6 +43,7 @@ def register_commands(cli: click.Group) -> None:
     from observatoire.cli import data, web
     from observatoire.contributions import commands as contributions
     from observatoire.plans import commands as plans
+    from observatoire.publications import commands as publications
 
     for register in (
         data.register_commands,
@@ -50,6 +51,7 @@ def register_commands(cli: click.Group) -> None:
         plans.register_commands,
         accounts.register_commands,
         contributions.register_commands,
+        publications.register_commands,
     ):
         register(cli)
 

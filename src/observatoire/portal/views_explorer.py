@@ -21,8 +21,9 @@ from observatoire.accounts.audit import current_request
 from observatoire.accounts.permissions import reader_of
 from observatoire.figures import Cube, QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.portal import charts, comparison, tables
+from observatoire.portal import comparison, tables
 from observatoire.portal.views import readable, refusal
+from observatoire.portrait import charts
 from observatoire.territories import Level, Territory, TerritoryError, search
 from observatoire.territories.referential import Referential
 

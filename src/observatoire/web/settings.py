@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "observatoire.plans",
     "observatoire.exchange",
     "observatoire.contributions",
+    "observatoire.publications",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/", include("observatoire.plans.urls")),
     path("echanges/", include("observatoire.exchange.urls")),
     path("contributions/", include("observatoire.contributions.urls")),
+    path("publications/", include("observatoire.publications.urls")),
     path("", include("observatoire.portal.urls")),
 ]
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from observatoire import figures
 from observatoire.figures import QueryError
-from observatoire.portal import charts
 from observatoire.portal.views_explorer import (
     DEFAULT_INDICATOR,
     MAX_COMPARED,
@@ -22,6 +21,7 @@ from observatoire.portal.views_explorer import (
     pick_indicator,
     readable_items,
 )
+from observatoire.portrait import charts
 from observatoire.territories import Level, Territory
 
 register = template.Library()

@@ -8,7 +8,7 @@ from django import template
 
 from observatoire.accounts.permissions import reader_of
 from observatoire.figures import QueryError
-from observatoire.portal import key_figures, summary
+from observatoire.portrait import key_figures, summary
 from observatoire.territories import Territory
 
 register = template.Library()

@@ -120,7 +120,7 @@ class KeyFigure:
 @cache
 def declared() -> tuple[tuple[str, ...], ...]:
     """The key figures of key_figures.toml: for each, its candidate indicator codes."""
-    text = (resources.files("observatoire.portal") / "key_figures.toml").read_text("utf-8")
+    text = (resources.files("observatoire.portrait") / "key_figures.toml").read_text("utf-8")
     return tuple(tuple(k["indicators"]) for k in tomllib.loads(text).get("key_figure", []))
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from observatoire import figures
 from observatoire.figures import Value
-from observatoire.portal.key_figures import Change, KeyFigure
+from observatoire.portrait.key_figures import Change, KeyFigure
 from observatoire.status import Status
 
 CLOSE = 0.03  # 3 %: 7,2 % against 7,3 % is "proche", against 8,1 % "inférieur"

@@ -1,0 +1,31 @@
+"""The portal's Vega-Lite charts drawn as SVG without a browser (vl-convert, offline):
+the same specifications as the portrait's charts, at a fixed print width."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+PRINT_WIDTH = 440
+
+
+def print_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A printed page has no container to fit: a fixed width instead of "container"."""
+    return {**spec, "width": PRINT_WIDTH} if spec.get("width") == "container" else spec
+
+
+@lru_cache(maxsize=4096)
+def _svg(spec_json: str) -> str:
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(
+        json.loads(spec_json), vl_version="6.4", format_locale="fr-FR"
+    )
+    return svg
+
+
+def svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG; one rendering per distinct specification in a process (a batch
+    of fiches draws the same référent charts many times)."""
+    return _svg(json.dumps(print_spec(spec), sort_keys=True, ensure_ascii=False))

@@ -1,0 +1,110 @@
+"""What a fiche territoire says: the portrait's key figures and summary, one section per
+theme of the catalog with each readable indicator, its référents and the chart of its
+evolution (SVG, with the table behind it), and the sources with their millésimes.
+
+Everything is read through `observatoire.figures` for a `Reader`: the public by default,
+a signed-in user's role and scope when the fiche is made for them."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+
+from observatoire import figures
+from observatoire.figures import PUBLIC, Reader, Value
+from observatoire.indicators.catalog import Indicator, catalog
+from observatoire.portrait import charts as specs
+from observatoire.portrait import key_figures, summary
+from observatoire.portrait.key_figures import KeyFigure
+from observatoire.publications import charts
+from observatoire.territories import Territory
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    description: str  # the alternative text
+    svg_uri: str
+    table: list[Value]
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: Indicator
+    value: Value
+    referents: list[Value]
+
+
+@dataclass
+class Section:
+    theme: str
+    rows: list[Row] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Fiche:
+    territory: Territory
+    name: str
+    referents: list[tuple[Territory, str]]
+    key_figures: list[KeyFigure]
+    summary: list[str]
+    sections: list[Section]
+    sources: list[tuple[str, int | None]]
+    restricted: bool  # figures beyond public diffusion: "diffusion restreinte" on every page
+
+
+def _chart(indicator: Indicator, series: list[Value], name: str) -> Chart | None:
+    spec = specs.line_spec(indicator, series, name)
+    if spec is None:
+        return None
+    encoded = base64.b64encode(charts.svg(spec).encode()).decode()
+    return Chart(
+        title=f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label,
+        description=spec["description"],
+        svg_uri=f"data:image/svg+xml;base64,{encoded}",
+        table=series,
+    )
+
+
+def _source(v: Value) -> tuple[str, int | None] | None:
+    label = v.as_dict()["source"]["name"]
+    return (label, v.millesime) if label else None
+
+
+def fiche(territory: Territory, reader: Reader = PUBLIC) -> Fiche:
+    """The fiche of `territory` as `reader` may read it (QueryError without cube)."""
+    ref = figures.referential()
+    cube = figures.cube()
+    name = ref.name(territory)
+    referents = ref.referents(territory)
+    sections: dict[str, Section] = {}
+    found: set[tuple[str, int | None]] = set()
+    restricted = False
+    for ind in catalog().values():
+        if not reader.can_read(ind.diffusion, territory):
+            continue
+        own = cube.value(ind.code, territory)
+        section = sections.setdefault(ind.theme, Section(ind.theme))
+        others = [figures.read_value(reader, ind, r, own.year) for r in referents]
+        section.rows.append(Row(ind, own, others))
+        if own.value is not None:
+            restricted |= ind.diffusion != "public"
+            if (src := _source(own)) is not None:
+                found.add(src)
+        # One evolution chart per theme: its first indicator with at least two years.
+        if not section.charts:
+            series = [v for v in cube.series(ind.code, territory) if v.value is not None]
+            if (chart := _chart(ind, series, name)) is not None:
+                section.charts.append(chart)
+    items = key_figures.key_figures(reader, territory)
+    return Fiche(
+        territory=territory,
+        name=name,
+        referents=[(r, ref.name(r)) for r in referents],
+        key_figures=items,
+        summary=summary.summary(items),
+        sections=list(sections.values()),
+        sources=sorted(found, key=lambda s: (s[0], s[1] or 0)),
+        restricted=restricted,
+    )
