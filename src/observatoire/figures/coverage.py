@@ -64,9 +64,7 @@ def coverage_report() -> dict[str, list[FieldCoverage]]:
             FieldCoverage(
                 field=f,
                 indicators=tuple(found),
-                sources=tuple(
-                    LoadedSource(s, source_label(s), loaded.get(s, ())) for s in codes
-                ),
+                sources=tuple(LoadedSource(s, source_label(s), loaded.get(s, ())) for s in codes),
                 to_come=tuple(f.to_come(items)),
                 missing=f.missing,
             )
