@@ -20,6 +20,7 @@ def _indicator() -> Any:
 
 def test_usage_feeds_the_nord_fiche_11_indicator(client, django_user_model) -> None:  # type: ignore[no-untyped-def]
     from django.utils import timezone
+    from django.utils.html import escape
 
     from observatoire.accounts.models import AuditEvent, Profile
     from observatoire.contributions.usage_feed import SOURCE, feed_usage
@@ -44,4 +45,4 @@ def test_usage_feeds_the_nord_fiche_11_indicator(client, django_user_model) -> N
     a = ind.action
     html = client.get(f"/plans/{a.plan_id}/actions/{a.number}/").content.decode()
     block = html.split(f'data-indicator="{ind.pk}"')[1].split("</table>")[0]
-    assert f"{signins + 3} connexions dans l'année" in block and SOURCE in block
+    assert escape(f"{signins + 3} connexions dans l'année") in block and escape(SOURCE) in block
