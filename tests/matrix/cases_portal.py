@@ -16,6 +16,7 @@ CASES = [
     Case("portal:territory", "/territoires/COM:62498/", expect(EVERYONE)),
     Case("portal:territory", "/territoires/EPCI:246200364/?carte=" + LOVAC, expect(EVERYONE)),
     Case("portal:indicators", "/indicateurs/", expect(EVERYONE)),
+    Case("portal:coverage", "/couverture/", expect(EVERYONE)),
     Case("portal:indicator", "/indicateurs/taux_vacance/", expect(EVERYONE)),
     # A restricted indicator's description: any partner with a scope; anonymous: sign in.
     Case("portal:indicator", f"/indicateurs/{LOVAC}/", expect(SIGNED_IN, anonymous=302)),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rich.console import Console
 
 from observatoire.accounts.models import Organisation
-from observatoire.contributions import figures
+from observatoire.contributions import figures, usage_feed
 from observatoire.contributions.models import FigureContribution, Question, Survey
 from observatoire.contributions.survey_results import save_answers
 from observatoire.territories import Territory
@@ -123,5 +123,7 @@ def load(console: Console) -> None:
                 is_demo=True,
             )
         made.append(f"une enquête de satisfaction et {len(ANSWERS)} réponses")
+    if usage_feed.feed_usage():
+        made.append("statistiques d'usage reportées dans le suivi du PDH du Nord (fiche 11)")
     if made:
         console.print("Contributions de démonstration : " + ", ".join(made) + ".")

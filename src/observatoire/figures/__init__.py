@@ -5,6 +5,7 @@ role and scope they build from their user) may read a figure: out of reach, a fi
 comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
+from observatoire.figures.coverage import FieldCoverage, LoadedSource, coverage_report
 from observatoire.figures.friches import INDICATOR as FRICHES_INDICATOR
 from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.labels import aggregation_label, recipes, source_label
@@ -35,8 +36,10 @@ __all__ = [
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
+    "FieldCoverage",
     "FricheSite",
     "FricheSites",
+    "LoadedSource",
     "QueryError",
     "Reader",
     "SourceOrigin",
@@ -46,6 +49,7 @@ __all__ = [
     "aggregation_label",
     "check",
     "communes_of",
+    "coverage_report",
     "covers",
     "cube",
     "exists",
