@@ -37,3 +37,12 @@ EXPLANATIONS = {
     Status.MISSING: "pas de donnée (source non chargée, commune absente ou non couverte)",
     Status.UNAVAILABLE: "non calculable à cette échelle sans inventer un chiffre",
 }
+
+# A status as the pages show it next to a value ("" for a plain value).
+LABELS = {
+    Status.OK: "",
+    Status.ESTIMATED: "estimé",
+    Status.SECRET: "secret statistique",
+    Status.MISSING: "non disponible",
+    Status.UNAVAILABLE: "non disponible",
+}

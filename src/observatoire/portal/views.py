@@ -14,8 +14,7 @@ from observatoire.accounts import refusals
 from observatoire.accounts.permissions import can_read, first_unreadable, reader_of
 from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
-from observatoire.portal.templatetags.portal_tags import STATUS_LABELS
-from observatoire.status import EXPLANATIONS
+from observatoire.status import EXPLANATIONS, LABELS
 from observatoire.territories import Territory, TerritoryError, search
 
 
@@ -136,7 +135,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 def statuses() -> list[tuple[str, str, str]]:
     """Each status as the pages name it, with its explanation (status.EXPLANATIONS)."""
-    return [(str(s), STATUS_LABELS[s] or "valeur diffusée", EXPLANATIONS[s]) for s in EXPLANATIONS]
+    return [(str(s), LABELS[s] or "valeur diffusée", EXPLANATIONS[s]) for s in EXPLANATIONS]
 
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:

@@ -10,18 +10,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from observatoire.figures import NOT_LOADED, Value
-from observatoire.status import EXPLANATIONS, Status
+from observatoire.status import EXPLANATIONS, LABELS, Status
 from observatoire.territories import Territory
 
 register = template.Library()
-
-STATUS_LABELS = {
-    Status.OK: "",
-    Status.ESTIMATED: "estimé",
-    Status.SECRET: "secret statistique",
-    Status.MISSING: "non disponible",
-    Status.UNAVAILABLE: "non disponible",
-}
 
 
 @register.filter
@@ -33,7 +25,7 @@ def figure(v: Value) -> str:
 def status_label(v: Value) -> str:
     if v.status == Status.MISSING and v.note == NOT_LOADED:
         return NOT_LOADED
-    return STATUS_LABELS.get(v.status, v.status)
+    return LABELS.get(v.status, v.status)
 
 
 _tooltips = itertools.count(1)
