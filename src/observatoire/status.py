@@ -27,3 +27,22 @@ VISIBLE = (Status.OK, Status.ESTIMATED)
 
 # What a source reader may give: `unavailable` only arises when aggregating.
 OBSERVED = (Status.OK, Status.SECRET, Status.MISSING, Status.ESTIMATED)
+
+# What each status means for the reader: the tooltips of the pages, the catalog page and
+# the "Métadonnées" sheet of the downloads say the same words.
+EXPLANATIONS = {
+    Status.OK: "valeur calculée à partir de la source",
+    Status.ESTIMATED: "valeur estimée (par exemple commune scindée depuis le millésime de la source)",
+    Status.SECRET: "secret statistique : valeur non diffusée",
+    Status.MISSING: "pas de donnée (source non chargée, commune absente ou non couverte)",
+    Status.UNAVAILABLE: "non calculable à cette échelle sans inventer un chiffre",
+}
+
+# A status as the pages show it next to a value ("" for a plain value).
+LABELS = {
+    Status.OK: "",
+    Status.ESTIMATED: "estimé",
+    Status.SECRET: "secret statistique",
+    Status.MISSING: "non disponible",
+    Status.UNAVAILABLE: "non disponible",
+}

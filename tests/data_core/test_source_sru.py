@@ -200,4 +200,4 @@ def test_rate_is_not_recomputed_above_the_commune(cube: Cube) -> None:
     # 14 of its 36 communes are not subject (no inventory): the LLS cannot add up.
     lls = cube.value("sru_lls_nombre", Territory.parse(CALL))
     assert (lls.value, lls.status) == (None, "unavailable")
-    assert lls.note == "14 commune(s) sans valeur connue"
+    assert lls.note == "14 communes sans valeur connue"

@@ -32,6 +32,10 @@ CASES = [
         expect(ARRAS_READERS, anonymous=302),
     ),
     Case("portal:compare", "/comparer/", expect(EVERYONE)),
+    Case("portal:accessibility", "/accessibilite/", expect(EVERYONE)),
+    Case("portal:legal", "/mentions-legales/", expect(EVERYONE)),
+    Case("portal:privacy", "/donnees-personnelles/", expect(EVERYONE)),
+    Case("portal:sitemap", "/plan-du-site/", expect(EVERYONE)),
     Case(
         "portal:compare",
         f"/comparer/?t=COM:62498&t=COM:62041&indicator={LOVAC}",

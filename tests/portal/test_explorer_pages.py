@@ -40,7 +40,7 @@ def test_explorer_maps_the_36_communes_of_lens_lievin(client) -> None:  # type: 
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<title>Taux de vacance, communes de CA de Lens - Liévin (2021)" in html
+    assert "<title>Taux de vacance, communes de la CA de Lens - Liévin (2021)" in html
     codes = re.findall(r'<tr data-code="(\d+)">', html)
     expected = figures.referential().communes_of(Territory.parse(LENS_LIEVIN))
     assert len(codes) == 36 and sorted(codes) == sorted(expected)

@@ -167,3 +167,24 @@ def test_restricted_exports_refused(client, restricted) -> None:  # type: ignore
         )
         assert response.status_code == 401 and "Content-Disposition" not in response
         assert "62498" not in response.content.decode()
+
+
+def test_spreadsheet_csv_next_to_the_data_gouv_convention(client) -> None:  # type: ignore[no-untyped-def]
+    # format=tableur: what a French Excel or LibreOffice opens with a double click.
+    name = "taux_vacance_communes_EPCI-246200364_2021_tableur.csv"
+    raw = _download(client, "/api/v1/map", {**MAP, "format": "tableur"}, name).content
+    assert raw.startswith(b"\xef\xbb\xbfcode;nom;niveau;")  # UTF-8 byte order mark, `;`
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == HEADER
+    by_code = {r[0]: dict(zip(HEADER, r, strict=True)) for r in rows[1:]}
+    lens = by_code["62498"]
+    assert lens["nom"] == "Lens" and "," in lens["valeur"] and "." not in lens["valeur"]
+    # The same figure as the data.gouv.fr CSV, with a decimal comma.
+    plain = _download(
+        client, "/api/v1/map", {**MAP, "format": "csv"}, name.replace("_tableur", "")
+    ).content
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    plain_rows = {r[0]: r for r in _csv(plain)[1:]}
+    assert plain_rows["62498"][5].replace(".", ",") == lens["valeur"]
+    # Accents survive: a name with one is read back as written.
+    assert any("é" in r["nom"] or "è" in r["nom"] for r in by_code.values())

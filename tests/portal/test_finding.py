@@ -77,7 +77,7 @@ def test_explorer_table_is_paginated_filtered_and_in_french_order(client) -> Non
     last = _names(client.get("/explorer/", {**params, "page": "18"}).content.decode())
     assert len(last) == 887 - 17 * 50
     # The downloads still hold the 887 communes (the API's files, not the page).
-    assert "887 communes de Pas-de-Calais" in html
+    assert "887 communes du Pas-de-Calais" in html
     # Œuf-en-Ternois among the O, not after Z.
     assert "Œuf-en-Ternois" not in last
     found = client.get("/explorer/", {**params, "filtre": "oeuf"}).content.decode()
@@ -109,7 +109,7 @@ def test_explorer_and_comparison_take_names(client) -> None:  # type: ignore[no-
     html = client.get(
         "/explorer/", {"indicator": "taux_vacance", "level": "EPCI", "within": "Pas-de-Calais"}
     ).content.decode()
-    assert "Taux de vacance, intercommunalités de Pas-de-Calais" in html
+    assert "Taux de vacance, intercommunalités du Pas-de-Calais" in html
     response = client.get("/comparer/", {"t": ["CA de Lens - Liévin", "Saint-Omer (62)"]})
     assert response.status_code == 200
     assert "<title>Comparaison : CA de Lens - Liévin, Saint-Omer" in response.content.decode()

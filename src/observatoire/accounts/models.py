@@ -85,6 +85,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
 
     @staticmethod
     def hash(key: str) -> str:
@@ -124,6 +125,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         verbose_name = "événement du journal"
+        verbose_name_plural = "événements du journal"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"

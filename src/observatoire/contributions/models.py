@@ -46,6 +46,7 @@ class FigureContribution(Authored):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "contribution sur un chiffre"
+        verbose_name_plural = "contributions sur un chiffre"
         indexes = [models.Index(fields=["territory", "status"])]
 
     def __str__(self) -> str:
@@ -83,6 +84,7 @@ class Upload(Authored):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "dépôt de données partenaires"
+        verbose_name_plural = "dépôts de données partenaires"
 
     def __str__(self) -> str:
         return self.source
@@ -124,6 +126,7 @@ class Survey(models.Model):
     class Meta:
         ordering = ["-year", "-created_at"]
         verbose_name = "enquête de satisfaction"
+        verbose_name_plural = "enquêtes de satisfaction"
 
     def __str__(self) -> str:
         return self.title

@@ -103,6 +103,7 @@ class DocumentVersion(StoredFile):
     class Meta:
         ordering = ["-number"]
         verbose_name = "version de document"
+        verbose_name_plural = "versions de document"
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="document_version_once")
         ]
@@ -168,6 +169,7 @@ class Answer(Authored):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = "réponse à un appel"
+        verbose_name_plural = "réponses à un appel"
 
     def __str__(self) -> str:
         return f"Réponse #{self.pk} à « {self.call} »"
@@ -179,6 +181,7 @@ class Attachment(StoredFile):
     class Meta:
         ordering = ["pk"]
         verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
 
     def __str__(self) -> str:
         return self.filename
@@ -226,6 +229,7 @@ class DefiAnswer(Authored):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = "réponse à un défi"
+        verbose_name_plural = "réponses à un défi"
 
     def __str__(self) -> str:
         return f"Réponse #{self.pk} au défi « {self.defi} »"

@@ -97,7 +97,10 @@ def summed(
                  WHEN bool_or(b.status = 'estimated') THEN 'estimated' ELSE 'ok' END AS status,
             CASE WHEN b.level = 'COM' THEN any_value(b.note)
                  WHEN count(b.value) < count(*) THEN
-                    (count(*) - count(b.value)) || ' commune(s) sans valeur connue'
+                    -- French agreement as in observatoire.words: singular below 2.
+                    (count(*) - count(b.value)) || CASE WHEN count(*) - count(b.value) < 2
+                        THEN ' commune sans valeur connue'
+                        ELSE ' communes sans valeur connue' END
                  WHEN b.level = 'FR' AND any_value(e.deps) IS NOT NULL THEN
                     'France hors ' || any_value(e.deps) || ' (non couverts par la source)' END
                 AS note,

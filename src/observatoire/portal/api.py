@@ -161,8 +161,10 @@ def values(
     indicator: str = Query(..., description="Code de l'indicateur (voir /indicators)."),
     territory: str = Query(..., description="Territoire, par exemple COM:62498 ou EPCI:246200364."),
     year: int | None = Query(None, description="Année des données (défaut : toutes)."),
-    format: Literal["json", "csv", "xlsx"] = Query(
-        "json", description="json (défaut), ou fichier à télécharger : csv (« ; », UTF-8), xlsx."
+    format: Literal["json", "csv", "tableur", "xlsx"] = Query(
+        "json",
+        description="json (défaut), ou fichier à télécharger : csv (« ; », UTF-8, point "
+        "décimal), tableur (CSV pour un tableur français : BOM, « ; », virgule décimale), xlsx.",
     ),
 ) -> Any:
     ind = _indicator(indicator, request)
@@ -259,11 +261,8 @@ def _file(
     ind: Indicator, rows: list[dict[str, Any]], extra: list[tuple[str, str]], name: str, ext: str
 ) -> HttpResponse:
     _downloaded(ind, name)
-    if ext == "csv":
-        content = exports.to_csv(rows)
-    else:
-        content = exports.to_xlsx(rows, exports.metadata(ind, rows, extra))
-    return exports.download(content, name, ext)
+    meta = exports.metadata(ind, rows, extra) if ext == "xlsx" else ()
+    return exports.download(exports.to_file(rows, ext, meta), name, ext)
 
 
 def _downloaded(ind: Indicator, name: str) -> None:
@@ -300,8 +299,10 @@ def choropleth(
         "quantiles", description="Classification : quantiles ou seuils naturels (Jenks)."
     ),
     classes: int = Query(5, ge=2, le=9, description="Nombre de classes, de 2 à 9."),
-    format: Literal["json", "csv", "xlsx", "geojson"] = Query(
-        "json", description="json (défaut), ou fichier à télécharger : csv, xlsx, geojson."
+    format: Literal["json", "csv", "tableur", "xlsx", "geojson"] = Query(
+        "json",
+        description="json (défaut), ou fichier à télécharger : csv, tableur (CSV pour un "
+        "tableur français : BOM, virgule décimale), xlsx, geojson.",
     ),
 ) -> Any:
     ind = _indicator(indicator, request)

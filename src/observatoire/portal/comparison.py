@@ -14,7 +14,11 @@ from observatoire.figures import NOT_LOADED, Value
 from observatoire.portal import exports
 from observatoire.status import VISIBLE
 
-FORMATS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"))
+FORMATS = (
+    ("csv", "CSV"),
+    (exports.SPREADSHEET, "CSV pour tableur (virgule décimale)"),
+    ("xlsx", "Excel (XLSX)"),
+)
 
 
 def reason(v: Value) -> str:
@@ -55,8 +59,8 @@ def download(context: dict[str, Any], fmt: str) -> HttpResponse:
     rows = [exports.row(v) for row in context["rows"] for v in row["values"]]
     territories = [t for t, _ in context["territories"]]
     name = exports.filename("comparaison", *(t.id for t in territories), ext=fmt)
-    if fmt == "csv":
-        return exports.download(exports.to_csv(rows), name, fmt)
+    if fmt != "xlsx":
+        return exports.download(exports.to_file(rows, fmt, ()), name, fmt)
     meta = [
         ("Comparaison", ", ".join(label for _, label in context["territories"])),
         *(

@@ -24,7 +24,7 @@ from django.http import HttpResponse
 
 from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
-from observatoire.status import VISIBLE, Status
+from observatoire.status import EXPLANATIONS, VISIBLE
 from observatoire.tabular import xlsx_book
 from observatoire.territories.referential import COG_YEAR
 
@@ -43,15 +43,14 @@ COLUMNS = (
     "note",
 )
 # Any status but the visible ones is exported without a value.
-STATUSES = {
-    Status.OK: "valeur calculée à partir de la source",
-    Status.ESTIMATED: "valeur estimée (par exemple commune scindée depuis le millésime de la source)",
-    Status.SECRET: "secret statistique : valeur non diffusée",
-    Status.MISSING: "pas de donnée (source non chargée, commune absente ou non couverte)",
-    Status.UNAVAILABLE: "non calculable à cette échelle sans inventer un chiffre",
-}
+STATUSES = EXPLANATIONS
+# "tableur": the same CSV for a French spreadsheet (Excel, LibreOffice Calc opened with a
+# double click): a UTF-8 byte order mark, without which Excel reads the accents as
+# Windows-1252, `;` and decimal commas ("7,25"), which a French locale reads as numbers.
+SPREADSHEET = "tableur"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    SPREADSHEET: "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
@@ -94,21 +93,31 @@ def _number(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
-def _cell(key: str, value: Any) -> str:
+def _cell(key: str, value: Any, spreadsheet: bool = False) -> str:
     if value is None:
         return ""
     if key == "valeur":
-        return _number(value)
+        number = _number(value)
+        return number.replace(".", ",") if spreadsheet else number
     return str(value)
 
 
-def to_csv(rows: Iterable[dict[str, Any]]) -> bytes:
+def to_csv(rows: Iterable[dict[str, Any]], *, spreadsheet: bool = False) -> bytes:
+    """The data.gouv.fr convention (UTF-8 without BOM, decimal point), or with
+    `spreadsheet` the file a French spreadsheet opens as it is (BOM, decimal comma)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([_cell(k, r[k]) for k in COLUMNS])
-    return out.getvalue().encode("utf-8")
+        writer.writerow([_cell(k, r[k], spreadsheet) for k in COLUMNS])
+    return ("\ufeff" if spreadsheet else "").encode() + out.getvalue().encode("utf-8")
+
+
+def to_file(rows: list[dict[str, Any]], fmt: str, meta: Sequence[tuple[str, str]]) -> bytes:
+    """The rows in a download format: csv, tableur (CSV for a spreadsheet) or xlsx."""
+    if fmt in ("csv", SPREADSHEET):
+        return to_csv(rows, spreadsheet=fmt == SPREADSHEET)
+    return to_xlsx(rows, meta)
 
 
 def metadata(
@@ -222,6 +231,8 @@ def _slug(text: str) -> str:
 def filename(indicator: str, *parts: str | int | None, ext: str) -> str:
     """An ASCII French file name: taux_vacance_communes_EPCI-246200364_2021.csv."""
     words = [indicator, *(_slug(str(p).replace(":", "-")) for p in parts if p is not None)]
+    if ext == SPREADSHEET:
+        words, ext = [*words, SPREADSHEET], "csv"
     return "_".join(w for w in words if w) + f".{ext}"
 
 

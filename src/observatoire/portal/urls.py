@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire.portal import views, views_coverage, views_explorer
+from observatoire.portal import views, views_coverage, views_explorer, views_legal
 
 app_name = "portal"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("couverture/", views_coverage.coverage, name="coverage"),
     path("explorer/", views_explorer.explorer, name="explorer"),
     path("comparer/", views_explorer.compare, name="compare"),
+    path("accessibilite/", views_legal.accessibility, name="accessibility"),
+    path("mentions-legales/", views_legal.legal, name="legal"),
+    path("donnees-personnelles/", views_legal.privacy, name="privacy"),
+    path("plan-du-site/", views_legal.sitemap, name="sitemap"),
 ]

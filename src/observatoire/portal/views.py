@@ -14,6 +14,7 @@ from observatoire.accounts import refusals
 from observatoire.accounts.permissions import can_read, first_unreadable, reader_of
 from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
+from observatoire.status import EXPLANATIONS, LABELS
 from observatoire.territories import Territory, TerritoryError, search
 
 
@@ -126,8 +127,15 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
 def indicators(request: HttpRequest) -> HttpResponse:
     items = [i for i in catalog().values() if readable(i, request)]
     return render(
-        request, "portal/indicators.html", {"title": "Catalogue des indicateurs", "items": items}
+        request,
+        "portal/indicators.html",
+        {"title": "Catalogue des indicateurs", "items": items, "statuses": statuses()},
     )
+
+
+def statuses() -> list[tuple[str, str, str]]:
+    """Each status as the pages name it, with its explanation (status.EXPLANATIONS)."""
+    return [(str(s), LABELS[s] or "valeur diffusée", EXPLANATIONS[s]) for s in EXPLANATIONS]
 
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:

@@ -32,13 +32,6 @@ LEVELS = {
     Level.EPCI: "Intercommunalités (EPCI)",
     Level.DEP: "Départements",
 }
-# Plural nouns of the mapped levels (the portrait of France maps its régions).
-NOUNS = {
-    Level.COM: "communes",
-    Level.EPCI: "intercommunalités",
-    Level.DEP: "départements",
-    Level.REG: "régions",
-}
 METHODS = {"quantiles": "Quantiles (effectifs égaux)", "jenks": "Seuils naturels (Jenks)"}
 CLASSES = 5
 DEFAULT_INDICATOR = "taux_vacance"
@@ -59,7 +52,12 @@ KEY_INDICATORS = (
 _RANK = {Level.COM: 0, Level.EPCI: 1, Level.GRP: 1, Level.DEP: 2, Level.REG: 3, Level.FR: 4}
 # The sub-territories mapped on a portrait (levels the map endpoint serves).
 SUBLEVEL = {Level.EPCI: Level.COM, Level.GRP: Level.COM, Level.DEP: Level.EPCI}
-DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("geojson", "GeoJSON"))
+DOWNLOADS = (
+    ("csv", "CSV"),
+    ("tableur", "CSV pour tableur (virgule décimale)"),
+    ("xlsx", "Excel (XLSX)"),
+    ("geojson", "GeoJSON"),
+)
 
 
 class ParamError(ValueError):
@@ -220,9 +218,11 @@ def choropleth(
         "indicator": ind,
         "source": _main_source([r["value"] for r in rows]),
         "level": level,
-        "level_label": NOUNS[level],
+        "level_label": level.plural,
         "within": within,
         "within_name": ref.name(within),
+        # "communes du Pas-de-Calais", "de la CA de Lens - Liévin" (territories.articles).
+        "within_of": figures.territory_of_name(within),
         "year": year,
         "method": method,
         "method_label": METHODS[method],
@@ -321,7 +321,7 @@ def _explore(request: HttpRequest, cube: Cube, form: dict[str, str]) -> dict[str
     form["year"] = str(year)
     block = choropleth(ind, level, within, year, form["method"])
     out["map"] = block
-    out["title"] = f"{ind.label}, {block['level_label']} de {block['within_name']} ({year})"
+    out["title"] = f"{ind.label}, {block['level_label']} {block['within_of']} ({year})"
     return out
 
 

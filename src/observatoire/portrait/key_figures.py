@@ -34,12 +34,6 @@ from observatoire.status import VISIBLE
 from observatoire.territories import FRANCE, Level, Territory
 
 COUNTS = ("sum", "count_records")
-_PLURALS = {
-    Level.COM: "communes",
-    Level.EPCI: "intercommunalités",
-    Level.DEP: "départements",
-    Level.REG: "régions",
-}
 
 
 @dataclass(frozen=True)
@@ -187,7 +181,7 @@ def siblings(territory: Territory) -> tuple[list[Territory], str] | None:
     members = ref.children(parent, territory.level)
     if territory not in members or len(members) < 2:
         return None
-    return members, f"{_PLURALS[territory.level]} {figures.territory_of_name(parent)}"
+    return members, f"{territory.level.plural} {figures.territory_of_name(parent)}"
 
 
 def rank(reader: Reader, own: Value, territory: Territory) -> Rank | None:

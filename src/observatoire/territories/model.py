@@ -25,6 +25,11 @@ class Level(StrEnum):
     def label(self) -> str:
         return _LABELS[self]
 
+    @property
+    def plural(self) -> str:
+        """The level's members in a sentence: "les communes du Pas-de-Calais"."""
+        return _PLURALS[self]
+
 
 _LABELS = {
     Level.COM: "commune",
@@ -33,6 +38,15 @@ _LABELS = {
     Level.REG: "région",
     Level.FR: "France",
     Level.GRP: "regroupement",
+}
+
+_PLURALS = {
+    Level.COM: "communes",
+    Level.EPCI: "intercommunalités",
+    Level.DEP: "départements",
+    Level.REG: "régions",
+    Level.FR: "France",
+    Level.GRP: "regroupements",
 }
 
 _CODE_PATTERNS = {

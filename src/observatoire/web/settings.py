@@ -68,6 +68,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
             ],
+            # The one place pages agree words: `nombre`, `accord`, `de` (web/words.py).
+            "builtins": ["observatoire.web.words"],
         },
     }
 ]

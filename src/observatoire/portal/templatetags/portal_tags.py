@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from observatoire.figures import NOT_LOADED, Value
-from observatoire.status import Status
+from observatoire.status import EXPLANATIONS, LABELS, Status
 from observatoire.territories import Territory
 
 register = template.Library()
-
-STATUS_LABELS = {
-    Status.OK: "",
-    Status.ESTIMATED: "estimé",
-    Status.SECRET: "secret statistique",
-    Status.MISSING: "non disponible",
-    Status.UNAVAILABLE: "non disponible",
-}
 
 
 @register.filter
@@ -29,9 +25,52 @@ def figure(v: Value) -> str:
 def status_label(v: Value) -> str:
     if v.status == Status.MISSING and v.note == NOT_LOADED:
         return NOT_LOADED
-    return STATUS_LABELS.get(v.status, v.status)
+    return LABELS.get(v.status, v.status)
+
+
+_tooltips = itertools.count(1)
+
+
+@register.simple_tag
+def status_badge(v: Value) -> SafeString:
+    """The status of a value that is not plainly "ok" as a badge, with its explanation in
+    a DSFR tooltip shown on hover and on keyboard focus of its button ("" for "ok")."""
+    label = status_label(v)
+    if not label:
+        return mark_safe("")
+    n = next(_tooltips)
+    explanation = v.note if v.note == NOT_LOADED else EXPLANATIONS.get(v.status, "")
+    return format_html(
+        '<span class="fr-badge fr-badge--sm" data-status="{}">{}</span>'
+        '<button class="fr-btn--tooltip fr-btn" type="button" id="statut-{}" '
+        'aria-describedby="statut-{}-aide">Que signifie « {} » ?</button>'
+        '<span class="fr-tooltip fr-placement" id="statut-{}-aide" role="tooltip" '
+        'aria-hidden="true">{}</span>',
+        v.status, label, n, n, label, n, explanation[:1].upper() + explanation[1:],
+    )  # fmt: skip
 
 
 @register.filter
 def territory_url(t: Territory) -> str:
     return reverse("portal:territory", args=[t.id])
+
+
+@register.simple_tag(takes_context=True)
+def site_menu(context: template.Context) -> list[tuple[str, str, bool]]:
+    """The header's navigation (views_legal.MENU, also the plan du site): label, link and
+    whether it is the current section."""
+    from observatoire.portal.views_legal import MENU, links
+
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    return [
+        (label, href, path == href if href == "/" else path.startswith(href))
+        for label, href in links(MENU)
+    ]
+
+
+@register.simple_tag
+def site_footer() -> list[tuple[str, str]]:
+    from observatoire.portal.views_legal import FOOTER, links
+
+    return links(FOOTER)
