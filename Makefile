@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
-.PHONY: demo test lint bench bench-portal bench-load install tiles system-packages clean
+.PHONY: demo test lint bench bench-portal bench-load bench-maps install tiles system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,13 +85,14 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The DVF volume bench, the secrecy cost, the portal latency bench, then the load bench
-# (20 concurrent clients): all run even if one misses a target.
+# (20 concurrent clients), then the maps: all run even if one misses a target.
 bench: $(STAMP) $(TILES)
 	@status=0; \
 	$(BIN)/python -m bench.run || status=1; \
 	$(BIN)/python -m bench.secrecy || status=1; \
 	$(MAKE) --no-print-directory bench-portal || status=1; \
 	$(MAKE) --no-print-directory bench-load || status=1; \
+	$(MAKE) --no-print-directory bench-maps || status=1; \
 	exit $$status
 
 bench-portal: $(STAMP) $(TILES)
@@ -99,6 +100,11 @@ bench-portal: $(STAMP) $(TILES)
 
 bench-load: $(STAMP)
 	$(BIN)/python -m bench.load
+
+# Value payload of the Pas-de-Calais commune map against a static file, and the first render
+# of the France commune map in Chromium (Playwright).
+bench-maps: $(STAMP) $(TILES)
+	$(BIN)/python -m bench.maps
 
 clean:
 	rm -rf $(VENV) var bench/out

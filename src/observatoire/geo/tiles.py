@@ -7,9 +7,10 @@ tippecanoe also drops and simplifies features per zoom so that all 34,875 commun
 render at zoom 5. The values of a map are a separate small payload (/api/v1/map/values),
 joined in the browser on the `code` property.
 
-Layers (properties `code`, `nom`):
-- `communes`: every commune of France (COG 2026), from data/france/communes.geojsonl.gz;
-- `departements`, `regions`: metropolitan France, from the national layers of data/.
+Layers (properties `code`, `nom`, and the codes of the englobing territories):
+- `communes` (`dep`, `reg`, `epci`): every commune of France (COG 2026), from
+  data/france/communes.geojsonl.gz;
+- `departements` (`reg`), `regions`: metropolitan France, from the national layers of data/.
 
 The file is generated (git-ignored), by `make tiles` or `python -m observatoire.geo.tiles`,
 and rebuilt when missing.
@@ -49,24 +50,33 @@ def default_target() -> Path:
 def _write_communes(out: Path) -> int:
     ref = national()
     n = 0
-    with gzip.open(_data("france/communes.geojsonl.gz"), "rt", encoding="utf-8") as src:
-        with out.open("w", encoding="utf-8") as dst:
-            for line in src:
-                feature = json.loads(line)
-                code = feature["properties"]["code"]
-                feature["properties"]["nom"] = ref.name(Territory(Level.COM, code))
-                dst.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + "\n")
-                n += 1
+    source = _data("france/communes.geojsonl.gz")
+    with gzip.open(source, "rt", encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            feature = json.loads(line)
+            code = feature["properties"]["code"]
+            props = feature["properties"]
+            props["nom"] = ref.name(Territory(Level.COM, code))
+            # The englobing territories, so that a map of one département, région or EPCI
+            # filters the national layer in the browser (one file for every map).
+            props["dep"] = ref.commune_dep.get(code, "")
+            props["reg"] = ref.commune_reg.get(code, "")
+            props["epci"] = ref.commune_epci.get(code, "")
+            dst.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + "\n")
+            n += 1
     return n
 
 
 def _write_layer(name: str, out: Path) -> None:
+    dep_reg = national().dep_reg
     with gzip.open(_data(name), "rt", encoding="utf-8") as src:
         doc = json.load(src)
     with out.open("w", encoding="utf-8") as dst:
         for feature in doc["features"]:
             props = feature["properties"]
             feature["properties"] = {"code": props["code"], "nom": props["nom"]}
+            if props["level"] == "DEP":
+                feature["properties"]["reg"] = dep_reg.get(props["code"], "")
             feature.pop("bbox", None)
             dst.write(json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + "\n")
 
