@@ -115,6 +115,9 @@ def build(target: Path | None = None) -> Path:
             "--no-feature-limit",
             "--no-tile-size-limit",
             "--detect-shared-borders",
+            # Coarser than tippecanoe's default (1 pixel of a 4096 grid): the France map's
+            # first render decodes and fills every commune of the zoom-4 and zoom-5 tiles.
+            "--simplification=4",
             "--read-parallel",
         ]
         for layer in LAYERS:

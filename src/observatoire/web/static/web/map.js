@@ -119,11 +119,14 @@
       if (options.layers) {
         options.layers(map, "zones", layer);
       }
+      // Tens of thousands of commune outlines at the scale of France cost seconds to draw
+      // (software WebGL) and read as a grey smear: on the tiles they appear from zoom 6.
       map.addLayer(
         layer({
           id: "limites",
           type: "line",
           source: "zones",
+          minzoom: tiled && options.tiles.layer === "communes" ? 6 : 0,
           paint: { "line-color": "#505050", "line-width": tiled ? 0.3 : 0.6 }
         })
       );
