@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
-.PHONY: demo test lint bench bench-portal bench-load install system-packages clean
+.PHONY: demo test lint bench bench-portal bench-load bench-maps install tiles system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# The vector tiles of France (generated, git-ignored): rebuilt when missing or when the
+# shipped contours or their builder change (observatoire/geo/tiles.py).
+TILES := src/observatoire/portal/static/portal/tiles/france.pmtiles
+$(TILES): src/observatoire/geo/tiles.py src/observatoire/geo/data/france/communes.geojsonl.gz | $(STAMP)
+	$(BIN)/python -m observatoire.geo.tiles $(TILES)
+
+tiles: $(TILES)
+
+demo: $(STAMP) $(TILES)
 	$(BIN)/observatoire --data-dir $(DATA_DIR) demo
 
 # `make test` also needs Debian's Chromium (browser tests) and PostgreSQL (the web tests
@@ -46,7 +54,7 @@ system-packages:
 # initdb refuses root: as root the cluster belongs to the `postgres` user.
 JOBS ?= auto
 PYTEST := $(BIN)/pytest -q --durations=25
-test: $(STAMP) system-packages
+test: $(STAMP) $(TILES) system-packages
 	@set -u; \
 	pgbin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
 	pgdata=$$(mktemp -d /tmp/observatoire-pg.XXXXXX); \
@@ -77,21 +85,27 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The DVF volume bench, the secrecy cost, the portal latency bench, then the load bench
-# (20 concurrent clients): all run even if one misses a target.
-bench: $(STAMP)
+# (20 concurrent clients), then the maps: all run even if one misses a target.
+bench: $(STAMP) $(TILES)
 	@status=0; \
 	$(BIN)/python -m bench.run || status=1; \
 	$(BIN)/python -m bench.secrecy || status=1; \
 	$(MAKE) --no-print-directory bench-portal || status=1; \
 	$(MAKE) --no-print-directory bench-load || status=1; \
 	$(BIN)/python -m bench.fiches || status=1; \
+	$(MAKE) --no-print-directory bench-maps || status=1; \
 	exit $$status
 
-bench-portal: $(STAMP)
+bench-portal: $(STAMP) $(TILES)
 	$(BIN)/python -m bench.portal
 
 bench-load: $(STAMP)
 	$(BIN)/python -m bench.load
+
+# Value payload of the Pas-de-Calais commune map against a static file, and the first render
+# of the France commune map in Chromium (Playwright).
+bench-maps: $(STAMP) $(TILES)
+	$(BIN)/python -m bench.maps
 
 clean:
 	rm -rf $(VENV) var bench/out

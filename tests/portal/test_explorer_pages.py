@@ -94,12 +94,15 @@ def test_explorer_other_levels_and_missing_contours(client) -> None:  # type: ig
     html = client.get("/explorer/", {"level": "EPCI", "within": "DEP:62"}).content.decode()
     assert f'<tr data-code="{LENS_LIEVIN.split(":")[1]}">' in html
     assert "data-choropleth=" in html
-    # Paris: no contours shipped; the values are still listed.
-    response = client.get("/explorer/", {"level": "COM", "within": "DEP:75"})
+    # EPCI of Paris: no EPCI contours shipped there; the values are still listed.
+    response = client.get("/explorer/", {"level": "EPCI", "within": "DEP:75"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Fond de carte non disponible pour ce territoire" in html
-    assert "data-choropleth=" not in html and '<tr data-code="75056">' in html
+    assert "data-choropleth=" not in html and '<tr data-code="200054781">' in html
+    # Its commune: every commune of France is drawn on the national vector tiles.
+    html = client.get("/explorer/", {"level": "COM", "within": "DEP:75"}).content.decode()
+    assert 'data-layer="communes"' in html and '<tr data-code="75056">' in html
 
 
 @pytest.mark.parametrize(

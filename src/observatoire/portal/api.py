@@ -271,6 +271,38 @@ def _downloaded(ind: Indicator, name: str) -> None:
         audit.record(audit.Action.TELECHARGEMENT, name, {"indicateur": ind.code})
 
 
+def _map_scope(
+    request: HttpRequest, indicator: str, level: str, within: str
+) -> tuple[Indicator, Territory, Level, list[Territory]]:
+    """The indicator, the englobing territory, the level and the sub-territories of a map,
+    once the caller may read the englobing territory (401/403 otherwise)."""
+    ind = _indicator(indicator, request)
+    scope = _territory(within)
+    lvl = Level(level)
+    if _RANK[lvl] >= _RANK[scope.level] or (scope.level is Level.GRP and lvl is not Level.COM):
+        raise HttpError(
+            400,
+            f"Niveau {lvl.label} non contenu dans {scope.id} ({scope.level.label}) : "
+            "choisissez un niveau inférieur à celui du territoire englobant.",
+        )
+    kids = figures.referential().children(scope, lvl)
+    if not kids:
+        raise HttpError(404, f"Aucun territoire de niveau {lvl.label} dans {scope.id}.")
+    # The territory asked for must be readable; a sub-territory that is not (an EPCI
+    # straddling the edge of the scope) is served without its value (_readable_values).
+    _check(ind, request, [scope])
+    return ind, scope, lvl, kids
+
+
+def _readable_values(
+    request: HttpRequest, ind: Indicator, kids: list[Territory], scope: Territory, year: int | None
+) -> tuple[int, dict[str, Value]]:
+    year, found = _pick(ind, kids, scope, year)
+    for t in reader_of(request.user).unreadable(ind.diffusion, kids):
+        found[t.code] = figures.restricted(ind, t, year)
+    return year, found
+
+
 _MAP_DOC = (
     "Carte choroplèthe : une entité GeoJSON par sous-territoire de niveau `level` contenu dans "
     "`within`, avec `value`, `status` et `class` (indice de classe, null sans valeur). "
@@ -305,31 +337,15 @@ def choropleth(
         "tableur français : BOM, virgule décimale), xlsx, geojson.",
     ),
 ) -> Any:
-    ind = _indicator(indicator, request)
-    scope = _territory(within)
-    lvl = Level(level)
+    ind, scope, lvl, kids = _map_scope(request, indicator, level, within)
     ref = figures.referential()
-    if _RANK[lvl] >= _RANK[scope.level] or (scope.level is Level.GRP and lvl is not Level.COM):
-        raise HttpError(
-            400,
-            f"Niveau {lvl.label} non contenu dans {scope.id} ({scope.level.label}) : "
-            "choisissez un niveau inférieur à celui du territoire englobant.",
-        )
-    kids = ref.children(scope, lvl)
-    if not kids:
-        raise HttpError(404, f"Aucun territoire de niveau {lvl.label} dans {scope.id}.")
-    # The territory asked for must be readable; a sub-territory that is not (an EPCI
-    # straddling the edge of the scope) is served without its value (see below).
-    _check(ind, request, [scope])
     shapes = None
     if format in ("json", "geojson"):
         try:  # before the figures: a map without contours fails fast
             shapes = geo.features(lvl, scope, referential=ref, private=False)
         except geo.GeoError as exc:
             raise HttpError(422, str(exc)) from None
-    year, found = _pick(ind, kids, scope, year)
-    for t in reader_of(request.user).unreadable(ind.diffusion, kids):
-        found[t.code] = figures.restricted(ind, t, year)
+    year, found = _readable_values(request, ind, kids, scope, year)
     name = exports.filename(ind.code, exports.level_word(lvl.value), scope.id, year, ext=format)
     if shapes is None:
         rows = [exports.row(found[t.code]) for t in kids]

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from observatoire import figures, geo
@@ -175,6 +176,9 @@ def years_of(cube: Cube, code: str, t: Territory) -> tuple[list[int], int | None
 
 
 # ------------------------------------------------------------------ the choropleth block
+TILE_LAYERS = {Level.COM: "communes", Level.DEP: "departements", Level.REG: "regions"}
+
+
 def choropleth(
     ind: Indicator, level: Level, within: Territory, year: int, method: str
 ) -> dict[str, Any]:
@@ -208,12 +212,17 @@ def choropleth(
         }
     )
     api = reverse("api-v1:api-root")
-    try:
-        # Only to know whether contours are shipped: the browser gets them from the API.
-        geo.features(level, within, referential=ref)
-        geo_error = None
-    except geo.GeoError:
-        geo_error = "Fond de carte non disponible pour ce territoire."
+    # Communes, départements and régions of any territory but a grouping are drawn on the
+    # vector tiles of France (geo.tiles) with a values-only payload; EPCI and groupings
+    # keep the GeoJSON of /map.
+    layer = TILE_LAYERS.get(level) if within.level is not Level.GRP else None
+    geo_error = None
+    if layer is None:
+        try:
+            # Only to know whether contours are shipped: the browser gets them from the API.
+            geo.features(level, within, referential=ref)
+        except geo.GeoError:
+            geo_error = "Fond de carte non disponible pour ce territoire."
     return {
         "indicator": ind,
         "source": _main_source([r["value"] for r in rows]),
@@ -229,6 +238,9 @@ def choropleth(
         "rows": rows,
         "table": tables.table_page(rows, request),
         "map_url": f"{api}map?{query}",
+        "values_url": f"{api}map/values?{query}" if layer else None,
+        "tiles_url": static("portal/tiles/france.pmtiles") if layer else None,
+        "tile_layer": layer,
         "geo_error": geo_error,
         "downloads": [(label, f"{api}map?{query}&format={fmt}") for fmt, label in DOWNLOADS],
     }

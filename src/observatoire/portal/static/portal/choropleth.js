@@ -3,6 +3,10 @@
    index, and the class breaks at the top level. The same values are always in the table
    next to the map.
 
+   Communes, départements and régions are drawn on the vector tiles of France
+   (data-tiles, data-layer) with the values of /api/v1/map/values (data-values), joined on
+   the territory code: the geometry is fetched once and cached, a map costs its values only.
+
    Markup: <div data-choropleth="API URL" data-decimals="1" data-legend="legende">; the
    legend element holds a list whose fixed items (secret, non disponible) stay last.
    The container gets data-state="loading" | "ready" | "error". Credits (contours, source)
@@ -128,12 +132,56 @@
     return box;
   }
 
+  var SCOPE_PROPERTY = { DEP: "dep", REG: "reg", EPCI: "epci" };
+
+  // A payload of /api/v1/map/values (parallel lists) as {code: {value, status, class}}.
+  function byCode(doc) {
+    var out = {};
+    doc.codes.forEach(function (code, i) {
+      out[code] = { value: doc.values[i], status: doc.statuses[i], "class": doc["class"][i] };
+    });
+    return out;
+  }
+
+  // The tiles hold every territory of France: a map of one territory shows its own.
+  function scopeFilter(within) {
+    var parts = within.split(":");
+    var key = SCOPE_PROPERTY[parts[0]];
+    return key ? ["==", ["get", key], parts[1]] : null;
+  }
+
+  function tiledFill(doc, palette) {
+    var groups = palette.map(function () {
+      return [];
+    });
+    doc.codes.forEach(function (code, i) {
+      var c = doc["class"][i];
+      if (c !== null && c !== undefined && groups[c]) {
+        groups[c].push(code);
+      }
+    });
+    var expr = ["match", ["get", "code"]];
+    groups.forEach(function (codes, i) {
+      if (codes.length) {
+        expr.push(codes, palette[i]);
+      }
+    });
+    if (expr.length === 2) {
+      return NOT_AVAILABLE;
+    }
+    expr.push(NOT_AVAILABLE);
+    return expr;
+  }
+
   function load(el) {
     var fmt = numberFormat(parseInt(el.getAttribute("data-decimals"), 10));
     var unit = el.getAttribute("data-unit") || "";
+    var tilesUrl = el.getAttribute("data-tiles");
     var palette = [];
-    window.observatoireMap.load(el, {
-      url: el.getAttribute("data-choropleth"),
+    var values = {};
+    var tiled = Boolean(tilesUrl);
+    var options = {
+      url: el.getAttribute(tiled ? "data-values" : "data-choropleth"),
       accept: "application/geo+json, application/json",
       background: cssVar("--background-alt-grey", "#f6f6f6"),
       figuresIn: "le tableau",
@@ -141,12 +189,20 @@
         var breaks = doc.breaks || [];
         palette = PALETTES[Math.max(breaks.length - 1, 0)] || [];
         var counts = [];
-        doc.features.forEach(function (f) {
-          var c = f.properties["class"];
+        function count(c) {
           if (c !== null && c !== undefined) {
             counts[c] = (counts[c] || 0) + 1;
           }
-        });
+        }
+        if (tiled) {
+          doc["class"].forEach(count);
+          values = byCode(doc);
+          options.tiles.filter = scopeFilter(doc.within.id);
+        } else {
+          doc.features.forEach(function (f) {
+            count(f.properties["class"]);
+          });
+        }
         fillLegend(
           document.getElementById(el.getAttribute("data-legend")),
           palette,
@@ -155,23 +211,39 @@
           el.getAttribute("data-noun") || "territoires"
         );
       },
-      fill: function () {
-        return fillExpression(palette);
+      fill: function (doc) {
+        return tiled ? tiledFill(doc, palette) : fillExpression(palette);
       },
-      layers: function (map, source) {
+      layers: function (map, source, layer) {
         map.addImage("hachures", hatchImage());
-        map.addLayer({
-          id: "zones-secret",
-          type: "fill",
-          source: source,
-          filter: ["==", ["get", "status"], "secret"],
-          paint: { "fill-pattern": "hachures" }
-        });
+        var secret = tiled
+          ? ["in", ["get", "code"], ["literal", Object.keys(values).filter(function (code) {
+              return values[code].status === "secret";
+            })]]
+          : ["==", ["get", "status"], "secret"];
+        map.addLayer(
+          layer({
+            id: "zones-secret",
+            type: "fill",
+            source: source,
+            paint: { "fill-pattern": "hachures" }
+          })
+        );
+        var own = map.getFilter("zones-secret");
+        map.setFilter("zones-secret", own ? ["all", own, secret] : secret);
       },
       popup: function (p) {
-        return popupContent(p, fmt, unit);
+        if (!tiled) {
+          return popupContent(p, fmt, unit);
+        }
+        var v = values[p.code] || { value: null, status: "missing" };
+        return popupContent({ name: p.nom, code: p.code, value: v.value, status: v.status }, fmt, unit);
       }
-    });
+    };
+    if (tiled) {
+      options.tiles = { url: tilesUrl, layer: el.getAttribute("data-layer"), filter: null };
+    }
+    window.observatoireMap.load(el, options);
   }
 
   document.querySelectorAll("[data-choropleth]").forEach(load);

@@ -9,7 +9,8 @@
    popup content of a feature, and optionally a step before drawing (legend) and extra
    layers (hatches).
 
-   Needs the vendored MapLibre (vendor/maplibre-gl/maplibre-gl.js) loaded before it. */
+   Needs the vendored MapLibre (vendor/maplibre-gl/maplibre-gl.js) loaded before it, and
+   vendor/pmtiles/pmtiles.js for maps drawn on the vector tiles of France. */
 (function () {
   "use strict";
 
@@ -25,6 +26,7 @@
     "CooperativeGesturesHandler.MobileHelpText": "Deux doigts pour déplacer la carte"
   };
   var PADDING = 16;
+  var METROPOLE = [-5.2, 41.3, 9.6, 51.1];
 
   function showState(el, state, message) {
     el.setAttribute("data-state", state);
@@ -45,6 +47,9 @@
     if (doc.bbox && doc.bbox.length === 4) {
       return doc.bbox;
     }
+    if (!doc.features) {
+      return METROPOLE; // a value payload whose territory has no shipped extent
+    }
     var b = [180, 90, -180, -90];
     function walk(c) {
       if (typeof c[0] === "number") {
@@ -61,10 +66,28 @@
     return b;
   }
 
+  // The vector tiles of France are PMTiles read with HTTP Range requests (vendor/pmtiles).
+  var pmtilesReady = false;
+  function tileSource(url) {
+    if (!pmtilesReady) {
+      window.maplibregl.addProtocol("pmtiles", new window.pmtiles.Protocol().tile);
+      pmtilesReady = true;
+    }
+    return { type: "vector", url: "pmtiles://" + new URL(url, window.location.href).href };
+  }
+
   function draw(el, doc, options) {
-    var box = bboxOf(doc);
+    var box = options.bbox || bboxOf(doc);
     var bounds = [[box[0], box[1]], [box[2], box[3]]];
     var fit = { padding: PADDING, animate: false };
+    var tiled = Boolean(options.tiles);
+    var base = tiled ? { "source-layer": options.tiles.layer } : {};
+    if (tiled && options.tiles.filter) {
+      base.filter = options.tiles.filter;
+    }
+    function layer(spec) {
+      return Object.assign({}, base, spec);
+    }
     showState(el, "loading", "");
     var map = new window.maplibregl.Map({
       container: el,
@@ -91,17 +114,22 @@
     map.on("load", function () {
       map.resize();
       map.fitBounds(bounds, fit);
-      map.addSource("zones", { type: "geojson", data: doc });
-      map.addLayer({ id: "zones", type: "fill", source: "zones", paint: { "fill-color": options.fill(doc) } });
+      map.addSource("zones", tiled ? tileSource(options.tiles.url) : { type: "geojson", data: doc });
+      map.addLayer(layer({ id: "zones", type: "fill", source: "zones", paint: { "fill-color": options.fill(doc) } }));
       if (options.layers) {
-        options.layers(map, "zones");
+        options.layers(map, "zones", layer);
       }
-      map.addLayer({
-        id: "limites",
-        type: "line",
-        source: "zones",
-        paint: { "line-color": "#505050", "line-width": 0.6 }
-      });
+      // Tens of thousands of commune outlines at the scale of France cost seconds to draw
+      // (software WebGL) and read as a grey smear: on the tiles they appear from zoom 6.
+      map.addLayer(
+        layer({
+          id: "limites",
+          type: "line",
+          source: "zones",
+          minzoom: tiled && options.tiles.layer === "communes" ? 6 : 0,
+          paint: { "line-color": "#505050", "line-width": tiled ? 0.3 : 0.6 }
+        })
+      );
       map.on("click", "zones", function (e) {
         new window.maplibregl.Popup({ maxWidth: "18rem" })
           .setLngLat(e.lngLat)
@@ -121,6 +149,7 @@
     map.on("error", function (e) {
       showState(el, "error", "Carte incomplète : " + (e.error && e.error.message ? e.error.message : "erreur"));
     });
+    el.observatoireMap = map;
     return map;
   }
 
@@ -128,12 +157,16 @@
      fill(doc) -> "fill-color" expression, popup(properties) -> DOM node, prepare(doc)
      (optional, before drawing), layers(map, source) (optional, above the fill),
      background (colour), figuresIn ("le tableau", "la grille": where the page repeats
-     the figures, said when the map cannot be drawn). */
+     the figures, said when the map cannot be drawn). With options.tiles = {url, layer,
+     filter}, the geometry comes from the vector tiles (PMTiles, cached by the browser) and
+     options.url returns values only: fill(doc) then joins them on the feature's `code`,
+     and options.bbox (or doc.bbox) frames the map. layers(map, source, layer) gets
+     `layer(spec)`, which adds the tiles' source-layer and filter to a layer spec. */
   function load(el, options) {
     var figuresIn = options.figuresIn || "le tableau";
     var opts = Object.assign({ background: "#f6f6f6", accept: "application/geo+json" }, options);
     showState(el, "loading", "Chargement de la carte…");
-    if (!window.maplibregl || !window.maplibregl.Map) {
+    if (!window.maplibregl || !window.maplibregl.Map || (opts.tiles && !window.pmtiles)) {
       showState(el, "error", "La carte ne peut pas s'afficher ici ; les valeurs figurent dans " + figuresIn + ".");
       return;
     }
