@@ -8,6 +8,7 @@ indicator engine (query, cube) is for the apps."""
 from observatoire.figures.labels import aggregation_label, recipes, source_label
 from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
+from observatoire.figures.neighbours import Neighbour, Similar, similar
 from observatoire.figures.store import cube, referential
 from observatoire.figures.values import (
     RESTRICTED_NOTE,
@@ -28,11 +29,13 @@ from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, f
 __all__ = [
     "DIFFUSIONS",
     "NOT_LOADED",
+    "Neighbour",
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
     "QueryError",
     "Reader",
+    "Similar",
     "SourceOrigin",
     "Unavailable",
     "Value",
@@ -50,6 +53,7 @@ __all__ = [
     "referential",
     "restricted",
     "series",
+    "similar",
     "source_label",
     "territory_name",
     "territory_of_name",
