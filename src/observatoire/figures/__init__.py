@@ -6,9 +6,9 @@ comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
 from observatoire.figures.labels import aggregation_label, recipes, source_label
+from observatoire.figures.neighbours import Neighbour, Similar, similar
 from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
-from observatoire.figures.neighbours import Neighbour, Similar, similar
 from observatoire.figures.store import cube, referential
 from observatoire.figures.values import (
     RESTRICTED_NOTE,
@@ -29,10 +29,10 @@ from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, f
 __all__ = [
     "DIFFUSIONS",
     "NOT_LOADED",
-    "Neighbour",
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
+    "Neighbour",
     "QueryError",
     "Reader",
     "Similar",

@@ -125,9 +125,7 @@ def _table(level: Level) -> _Table:
         by_level = _tables.setdefault(current, {})
         if level not in by_level:
             codes = [c for item in declared() for c in item.candidates]
-            values = current.con.execute(
-                _SQL, [level.value, codes, [str(s) for s in VISIBLE]]
-            ).pl()
+            values = current.con.execute(_SQL, [level.value, codes, [str(s) for s in VISIBLE]]).pl()
             frame = pl.DataFrame(schema={"code": pl.String})
             indicators: list[Indicator] = []
             required: set[str] = set()
