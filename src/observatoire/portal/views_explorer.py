@@ -377,11 +377,14 @@ def _compare(
     indicators = []
     for c in dict.fromkeys(codes):
         try:
-            indicators.append(pick_indicator(request, c, territories))
+            # Chosen by the user: readable somewhere is enough, the cells out of reach are
+            # marked "accès restreint" (issue #14 §5); the default selection quietly
+            # leaves out what the user may not read about all of them.
+            indicators.append(pick_indicator(request, c, None if explicit else territories))
         except ParamError:
-            # The default selection quietly leaves out what the user may not read here.
             if explicit:
                 raise
+    reader = reader_of(request.user)
     names = [ref.name(t) for t in territories]
     # Two territories may share a name (Paris the commune, Paris the département).
     labels = [
@@ -391,9 +394,12 @@ def _compare(
     rows = []
     for i, ind in enumerate(indicators):
         # One year per indicator for all territories: the latest any of them has.
-        latest = [cube.value(ind.code, t).year for t in territories]
+        # (only those the user may read: a restricted cell gives nothing away, not even a year)
+        latest = [
+            cube.value(ind.code, t).year for t in territories if reader.can_read(ind.diffusion, t)
+        ]
         year = max((y for y in latest if y is not None), default=None)
-        values = [cube.value(ind.code, t, year) for t in territories]
+        values = [figures.read_value(reader, ind, t, year) for t in territories]
         pairs = list(zip(labels, values, strict=True))
         rows.append(
             {
