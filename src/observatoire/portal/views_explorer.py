@@ -377,14 +377,11 @@ def _compare(
     indicators = []
     for c in dict.fromkeys(codes):
         try:
-            # Chosen by the user: readable somewhere is enough, the cells out of reach are
-            # marked "accès restreint" (issue #14 §5); the default selection quietly
-            # leaves out what the user may not read about all of them.
-            indicators.append(pick_indicator(request, c, None if explicit else territories))
+            indicators.append(pick_indicator(request, c, territories))
         except ParamError:
+            # The default selection quietly leaves out what the user may not read here.
             if explicit:
                 raise
-    reader = reader_of(request.user)
     names = [ref.name(t) for t in territories]
     # Two territories may share a name (Paris the commune, Paris the département).
     labels = [
@@ -394,12 +391,9 @@ def _compare(
     rows = []
     for i, ind in enumerate(indicators):
         # One year per indicator for all territories: the latest any of them has.
-        # (only those the user may read: a restricted cell gives nothing away, not even a year)
-        latest = [
-            cube.value(ind.code, t).year for t in territories if reader.can_read(ind.diffusion, t)
-        ]
+        latest = [cube.value(ind.code, t).year for t in territories]
         year = max((y for y in latest if y is not None), default=None)
-        values = [figures.read_value(reader, ind, t, year) for t in territories]
+        values = [cube.value(ind.code, t, year) for t in territories]
         pairs = list(zip(labels, values, strict=True))
         rows.append(
             {

@@ -6,7 +6,6 @@ from django import template
 from django.urls import reverse
 
 from observatoire.figures import NOT_LOADED, Value
-from observatoire.portal import comparison
 from observatoire.status import Status
 from observatoire.territories import Territory
 
@@ -23,24 +22,14 @@ STATUS_LABELS = {
 
 @register.filter
 def figure(v: Value) -> str:
-    if comparison.is_restricted(v):
-        return comparison.RESTRICTED_LABEL
     return v.formatted()
 
 
 @register.filter
 def status_label(v: Value) -> str:
-    if comparison.is_restricted(v):
-        return ""  # `figure` already says it
     if v.status == Status.MISSING and v.note == NOT_LOADED:
         return NOT_LOADED
     return STATUS_LABELS.get(v.status, v.status)
-
-
-@register.filter
-def access_hint(v: Value) -> str:
-    """How to get a restricted cell ("" for any other value)."""
-    return comparison.ACCESS_HINT if comparison.is_restricted(v) else ""
 
 
 @register.filter
