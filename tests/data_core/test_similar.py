@@ -59,32 +59,45 @@ def test_more_neighbours_keep_the_nearest_first() -> None:
     assert len(many) == 10 and many[:3] == few
 
 
-def _communes_with_secret(code: str) -> list[Territory]:
-    con = figures.cube().con
-    rows = con.execute(
-        "SELECT code FROM cube WHERE indicator = ? AND level = 'COM' AND status = 'secret' "
-        "ORDER BY code",
-        [code],
-    ).fetchall()
-    return [Territory(Level.COM, r[0]) for r in rows]
+def _latest_income_status() -> dict[Territory, str]:
+    """The status of each commune's latest Filosofi median (the one its portrait shows),
+    for the communes with a population."""
+    rows = (
+        figures.cube()
+        .con.execute(
+            "SELECT code, arg_max(status, year) FROM cube "
+            "WHERE indicator = 'revenu_median' AND level = 'COM' AND status <> 'missing' "
+            "AND code IN (SELECT code FROM cube WHERE indicator = 'population_municipale' "
+            "AND level = 'COM' AND value IS NOT NULL) GROUP BY code ORDER BY code"
+        )
+        .fetchall()
+    )
+    return {Territory(Level.COM, code): status for code, status in rows}
 
 
 def test_a_secret_value_never_places_a_neighbour() -> None:
-    secret = _communes_with_secret("revenu_median")
+    statuses = _latest_income_status()
+    secret = {t for t, status in statuses.items() if status == "secret"}
     assert secret, "the demo has communes whose Filosofi median is under secrecy"
-    target = secret[0]
+    target = min(secret, key=lambda t: t.code)
     found = figures.similar(target, count=5)
     # The territory's own secret figure is not a comparison criterion...
     assert "revenu_median" not in [i.code for i in found.indicators]
     assert found.neighbours
     for n in found.neighbours:
         assert "revenu_median" not in n.shared
-    # ... and a neighbour whose figure is secret is compared without it.
-    many = figures.similar(LENS, count=400).neighbours
-    masked = [n for n in many if n.territory in set(secret)]
+    # ... and a neighbour whose figure is secret is compared without it: the smallest
+    # commune whose median is published has neighbours whose median is not.
+    small = min(
+        (t for t, status in statuses.items() if status == "ok"),
+        key=lambda t: (_population(t), t.code),
+    )
+    many = figures.similar(small, count=50).neighbours
+    masked = [n for n in many if n.territory in secret]
     assert masked
     for n in masked:
         assert "revenu_median" not in n.shared
         assert len(n.shared) >= 4
-    visible = [n for n in many if n.territory not in set(secret)]
+    visible = [n for n in many if statuses.get(n.territory) == "ok"]
+    assert visible
     assert all("revenu_median" in n.shared for n in visible)
