@@ -9,6 +9,7 @@ from observatoire.figures.coverage import FieldCoverage, LoadedSource, coverage_
 from observatoire.figures.friches import INDICATOR as FRICHES_INDICATOR
 from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.labels import aggregation_label, recipes, source_label
+from observatoire.figures.neighbours import Neighbour, Similar, similar
 from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
 from observatoire.figures.store import cube, referential
@@ -40,8 +41,10 @@ __all__ = [
     "FricheSite",
     "FricheSites",
     "LoadedSource",
+    "Neighbour",
     "QueryError",
     "Reader",
+    "Similar",
     "SourceOrigin",
     "Unavailable",
     "Value",
@@ -62,6 +65,7 @@ __all__ = [
     "referential",
     "restricted",
     "series",
+    "similar",
     "source_label",
     "territory_name",
     "territory_of_name",
