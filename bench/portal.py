@@ -23,6 +23,7 @@ import json
 import math
 import os
 import platform
+import resource
 import secrets
 import shutil
 import socket
@@ -38,6 +39,8 @@ LENS = "EPCI:246200364"
 MAP = "/api/v1/map?indicator=taux_vacance&level=COM&within=DEP:62"
 STATIC = "/static/dsfr/dist/dsfr/dsfr.min.css"
 TARGETS_MS = {"portrait": 200.0, "carte": 500.0}  # p95
+# Issue #12: the whole demo (every source, every millésime) imported and built on 2 cores.
+BUILD_TARGET_S = 120.0
 WORKERS = 2
 
 
@@ -84,14 +87,17 @@ def summary(times: list[float], sizes: list[int], statuses: list[int]) -> dict[s
     }
 
 
-def build_demo(data_dir: Path) -> float:
+def build_demo(data_dir: Path) -> tuple[float, float]:
+    """Wall time (s) and peak resident memory (MB) of `observatoire demo --no-serve`."""
     started = time.perf_counter()
     subprocess.run(
         [_bin("observatoire"), "--data-dir", str(data_dir), "demo", "--no-serve"],
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return time.perf_counter() - started
+    # ru_maxrss of the children is in KB on Linux: the largest child, the demo process.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return time.perf_counter() - started, peak
 
 
 def portrait_paths(data_dir: Path) -> list[str]:
@@ -166,7 +172,11 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def render(res: dict[str, Any]) -> str:
+    cube = res["cube"]
     lines = [
+        f"Démo (toutes sources, tous millésimes) : import + construction "
+        f"{cube['construction_s']} s, mémoire max {cube['construction_memoire_max_mo']} Mo, "
+        f"cube {cube['octets'] / 1e6:.0f} Mo",
         f"Portail — latence ({res['serveur']}), {res['cube']['description']}",
         f"{'':10} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'froid':>8} {'octets':>9}",
     ]
@@ -179,6 +189,10 @@ def render(res: dict[str, Any]) -> str:
             f"{kind:10} " + " ".join(f"{c:>6.1f}ms" for c in cells) + f" {part['octets_moyens']:>9}"
         )
     for t in res["cibles"]:
+        if "p95_ms" not in t:
+            verdict = "atteinte" if t["ok"] else "NON atteinte"
+            lines.append(f"Cible {t['mesure']} {t['cible']} : {verdict} ({t['valeur']})")
+            continue
         verdict = "atteinte" if t["ok"] else "NON atteinte"
         lines.append(f"Cible {t['mesure']} {t['cible']} : {verdict} (p95 = {t['p95_ms']} ms)")
     return "\n".join(lines)
@@ -194,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     process = None
     try:
         data_dir = args.data_dir.resolve() if args.data_dir else work / "data"
-        built = None if args.data_dir else round(build_demo(data_dir), 1)
+        built, peak = (None, None) if args.data_dir else build_demo(data_dir)
         process, port = start_server(data_dir, work / "gunicorn.log")
         cube_path = data_dir / "cube.duckdb"
         res: dict[str, Any] = {
@@ -207,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                     "communal : 5 départements ; Sitadel absent"
                 ),
                 "octets": cube_path.stat().st_size,
-                "construction_s": built,
+                "construction_s": None if built is None else round(built, 1),
+                "construction_memoire_max_mo": None if peak is None else round(peak),
             },
             "client": "séquentiel, une connexion par requête, X-Forwarded-Proto: https",
             "mesures": measure(port, portrait_paths(data_dir), args.requests),
@@ -219,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         res["cibles"] = targets(res)
+        if built is not None:
+            res["cibles"].append({
+                "mesure": "démo", "cible": f"< {BUILD_TARGET_S:.0f} s",
+                "valeur": f"{built:.0f} s", "ok": built < BUILD_TARGET_S,
+            })  # fmt: skip
         out_dir = ROOT / "bench" / "out"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "portal.json").write_text(json.dumps(res, indent=2, ensure_ascii=False))
