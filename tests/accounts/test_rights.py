@@ -107,10 +107,14 @@ def test_portal_pages_follow_the_same_rule(make_user: Any) -> None:
     lens = _lens_reader(make_user, "session")
     html = lens.get(f"/territoires/{LENS}/").content.decode()
     assert row in html and label in html and "9,2 %" in html
-    # The référents out of scope (département, région, France) are not shown.
+    # The référents out of scope (département, région, France) are not shown: marked
+    # "accès restreint" with how to ask (issue #14 §5).
     cells = html.split(row)[1].split("</tr>")[0]
-    assert cells.count("non disponible") >= 2
-    assert row not in lens.get(f"/territoires/{ARRAS}/").content.decode()
+    assert cells.count("accès restreint") >= 2 and "demandez" in cells
+    # Out of scope, the row stays, marked, without the figure (Arras: 8,6 %).
+    arras = lens.get(f"/territoires/{ARRAS}/").content.decode()
+    cells = arras.split(row)[1].split("</tr>")[0]
+    assert "accès restreint" in cells and "%" not in cells.split("</th>")[1]
     response = lens.get("/explorer/", explore)
     assert response.status_code == 200 and 'data-code="62498"' in response.content.decode()
     response = lens.get("/explorer/", {**explore, "within": "EPCI:200033579"})

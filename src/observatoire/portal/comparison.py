@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 
-from observatoire.figures import NOT_LOADED, Value
+from observatoire.figures import NOT_LOADED, RESTRICTED_NOTE, Value
 from observatoire.portal import exports
 from observatoire.status import VISIBLE
 
@@ -19,12 +19,25 @@ FORMATS = (
     (exports.SPREADSHEET, "CSV pour tableur (virgule décimale)"),
     ("xlsx", "Excel (XLSX)"),
 )
+RESTRICTED_LABEL = "accès restreint"
+ACCESS_HINT = (
+    "ce chiffre n'est diffusé qu'aux comptes dont le périmètre couvre ce "
+    "territoire ; pour y accéder, demandez à l'animateur de l'observatoire d'étendre le "
+    "périmètre de votre compte"
+)
+
+
+def is_restricted(v: Value) -> bool:
+    """A cell out of the reader's reach (figures.read_value), not a value without data."""
+    return v.note == RESTRICTED_NOTE and v.value is None
 
 
 def reason(v: Value) -> str:
     """Why a cell has no figure, in French ("" when it has one)."""
     if v.status in VISIBLE and v.value is not None:
         return ""
+    if is_restricted(v):
+        return ACCESS_HINT
     if v.note:
         return str(v.note)
     return exports.STATUSES.get(v.status, NOT_LOADED)

@@ -100,11 +100,14 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
         )
     reader = reader_of(request.user)
     for ind in catalog().values():
-        if not reader.can_read(ind.diffusion, t):
+        if not reader.can_read(ind.diffusion):
             continue
-        own = cube.value(ind.code, t)
+        # Readable elsewhere but not here (issue #14 §5): the row stays, its cells out of
+        # reach marked "accès restreint" with how to ask, instead of silently missing.
+        here = reader.can_read(ind.diffusion, t)
+        own = cube.value(ind.code, t) if here else figures.restricted(ind, t, None)
         others: list[Value] = [figures.read_value(reader, ind, r, own.year) for r in referents]
-        series = [v for v in cube.series(ind.code, t) if v.value is not None]
+        series = [v for v in cube.series(ind.code, t) if v.value is not None] if here else []
         themes.setdefault(ind.theme, []).append(
             {"indicator": ind, "value": own, "referents": others, "series": series}
         )

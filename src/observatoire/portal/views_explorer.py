@@ -387,12 +387,19 @@ def _compare(
         t = pick_territory(r, ref)
         if t not in territories:
             territories.append(t)
+    reader = reader_of(request.user)
     indicators = []
     for c in dict.fromkeys(codes):
         try:
-            indicators.append(pick_indicator(request, c, territories))
+            # Chosen by the user: readable for one of the territories is enough, the cells
+            # out of reach are marked "accès restreint" (issue #14 §5); readable for none of
+            # them, the refusal stands. The default selection quietly leaves out what the
+            # user may not read about all of them.
+            ind = pick_indicator(request, c, None if explicit else territories)
+            if explicit and not any(reader.can_read(ind.diffusion, t) for t in territories):
+                ind = pick_indicator(request, c, territories)
+            indicators.append(ind)
         except ParamError:
-            # The default selection quietly leaves out what the user may not read here.
             if explicit:
                 raise
     names = [ref.name(t) for t in territories]
@@ -404,9 +411,12 @@ def _compare(
     rows = []
     for i, ind in enumerate(indicators):
         # One year per indicator for all territories: the latest any of them has.
-        latest = [cube.value(ind.code, t).year for t in territories]
+        # (only those the user may read: a restricted cell gives nothing away, not even a year)
+        latest = [
+            cube.value(ind.code, t).year for t in territories if reader.can_read(ind.diffusion, t)
+        ]
         year = max((y for y in latest if y is not None), default=None)
-        values = [cube.value(ind.code, t, year) for t in territories]
+        values = [figures.read_value(reader, ind, t, year) for t in territories]
         pairs = list(zip(labels, values, strict=True))
         rows.append(
             {

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from observatoire.figures import NOT_LOADED, Value
+from observatoire.portal import comparison
 from observatoire.status import EXPLANATIONS, LABELS, Status
 from observatoire.territories import Territory
 
@@ -18,11 +19,15 @@ register = template.Library()
 
 @register.filter
 def figure(v: Value) -> str:
+    if comparison.is_restricted(v):
+        return comparison.RESTRICTED_LABEL
     return v.formatted()
 
 
 @register.filter
 def status_label(v: Value) -> str:
+    if comparison.is_restricted(v):
+        return ""  # `figure` already says it
     if v.status == Status.MISSING and v.note == NOT_LOADED:
         return NOT_LOADED
     return LABELS.get(v.status, v.status)
@@ -48,6 +53,12 @@ def status_badge(v: Value) -> SafeString:
         'aria-hidden="true">{}</span>',
         v.status, label, n, n, label, n, explanation[:1].upper() + explanation[1:],
     )  # fmt: skip
+
+
+@register.filter
+def access_hint(v: Value) -> str:
+    """How to get a restricted cell ("" for any other value)."""
+    return comparison.ACCESS_HINT if comparison.is_restricted(v) else ""
 
 
 @register.filter
