@@ -128,11 +128,12 @@ def test_explorer_and_comparison_take_names(client) -> None:  # type: ignore[no-
 
 
 def test_comparison_has_sources_reasons_and_downloads(client) -> None:  # type: ignore[no-untyped-def]
-    params = {"t": [LENS_LIEVIN, "COM:62498"], "indicator": ["revenu_median", "taux_vacance"]}
+    # The SRU rate is published per commune only: the EPCI's cell says why it has none.
+    params = {"t": [LENS_LIEVIN, "COM:62498"], "indicator": ["sru_taux_lls", "taux_vacance"]}
     html = client.get("/comparer/", params).content.decode()
-    row = html.split('<tr data-indicator="revenu_median">')[1].split("</tr>")[0]
+    row = html.split('<tr data-indicator="sru_taux_lls">')[1].split("</tr>")[0]
     assert "non disponible" in row and "comparaison__raison" in row
-    assert "Revenus, pauvreté et niveau de vie (Filosofi)" in row
+    assert "Inventaire SRU (article 55)" in row
     vacancy = html.split('<tr data-indicator="taux_vacance">')[1].split("</tr>")[0]
     assert "Recensement de la population" in vacancy and "millésime 2021" in vacancy
     assert 'id="telechargements-comparaison"' in html
@@ -141,7 +142,7 @@ def test_comparison_has_sources_reasons_and_downloads(client) -> None:  # type: 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode()), delimiter=";"))
     assert {(r["code"], r["indicateur"]) for r in rows} == {
-        (c, i) for c in ("246200364", "62498") for i in ("revenu_median", "taux_vacance")
+        (c, i) for c in ("246200364", "62498") for i in ("sru_taux_lls", "taux_vacance")
     }
     lens = next(r for r in rows if r["code"] == "62498" and r["indicateur"] == "taux_vacance")
     assert lens["valeur"].startswith("11.1") and lens["statut"] == "ok"
