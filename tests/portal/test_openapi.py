@@ -106,5 +106,3 @@ def test_docs_page_in_the_portal_frame(client) -> None:  # type: ignore[no-untyp
     assert 'class="fr-breadcrumb__link" href="/"' in html  # the way back
     assert "Authorization: Token &lt;clé&gt;" in html
     assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
-
-
