@@ -8,15 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.errors import HttpError
 
 from observatoire import figures
+from observatoire.openapi import TERRITORY_EXAMPLES, TERRITORY_PATTERN, declared, errors
 from observatoire.plans import progress
 from observatoire.plans.models import Action, BudgetLine, Plan
 from observatoire.territories import Territory, TerritoryError
 
 router = Router(tags=["plans"])
+
+# A plan's id is a database integer: larger ones are refused (400), not sent to the
+# database (SQLite raises OverflowError past 2**63, PostgreSQL's integer stops at 2**31).
+_PLAN_ID: Any = Path(..., ge=1, le=2**31 - 1, description="Identifiant du plan (voir /plans).")
 
 
 def _plan(plan_id: int) -> Plan:
@@ -89,8 +94,9 @@ def plans(request: HttpRequest) -> list[dict[str, Any]]:
     "/{plan_id}",
     summary="Un plan : orientations, actions et sous-actions, état et budget",
     url_name="plan",
+    openapi_extra=errors(400, 404),
 )
-def plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan(request: HttpRequest, plan_id: int = _PLAN_ID) -> dict[str, Any]:
     p = _plan(plan_id)
     return {**_summary(p), "orientations": action_tree(p)}
 
@@ -120,14 +126,20 @@ def objectives_territory(plan: Plan, raw: str | None) -> Territory:
     "/{plan_id}/objectives",
     summary="Objectifs de production et réalisations par commune, année et produit",
     url_name="plan_objectives",
+    openapi_extra=errors(400, 404),
 )
 def objectives(
     request: HttpRequest,
-    plan_id: int,
-    territory: str | None = Query(
-        None,
-        description="Commune, EPCI, secteur ou département dans le territoire du plan "
-        "(défaut : celui du plan) ; au-dessus de la commune, les lignes de ses communes.",
+    plan_id: int = _PLAN_ID,
+    territory: str | None = declared(
+        Query(
+            None,
+            description="Commune, EPCI, secteur ou département dans le territoire du plan "
+            "(défaut : celui du plan) ; au-dessus de la commune, les lignes de ses communes. "
+            "Un territoire hors de celui du plan est refusé (400).",
+        ),
+        TERRITORY_PATTERN,
+        TERRITORY_EXAMPLES,
     ),
 ) -> list[dict[str, Any]]:
     p = _plan(plan_id)

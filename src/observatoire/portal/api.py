@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI, Query
+from ninja import Path, Query
 from ninja.errors import HttpError, ValidationError
 
 from observatoire import figures, geo
@@ -15,18 +15,31 @@ from observatoire.accounts import audit
 from observatoire.accounts.permissions import reader_of
 from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
+from observatoire.openapi import (
+    INDICATOR_PATTERN,
+    TERRITORY_EXAMPLES,
+    TERRITORY_PATTERN,
+    declared,
+    errors,
+)
 from observatoire.portal import classes as classing
 from observatoire.portal import exports
+from observatoire.portal.api_docs import PortalApi, PortalSwagger
 from observatoire.portal.views import readable, refusal
 from observatoire.status import Status
 from observatoire.territories import Level, Territory, TerritoryError, search
 
-api = NinjaAPI(
+api = PortalApi(
     title="Observatoire de l'habitat — API ouverte",
     version="1",
-    description="Indicateurs de l'habitat à toutes les échelles, avec source, millésime et statut.",
+    description=PortalApi.DESCRIPTION,
     urls_namespace="api-v1",
+    docs=PortalSwagger(),
+    openapi_extra=PortalApi.EXTRA,
 )
+
+
+_SEARCHED: Any = {"pattern": r"\S"}
 
 
 @api.exception_handler(HttpError)
@@ -46,8 +59,11 @@ def bad_parameter(request: HttpRequest, exc: ValidationError) -> JsonResponse:
     for err in exc.errors:
         name = str(err.get("loc", ["", "?"])[-1])
         kind, ctx = err.get("type", ""), err.get("ctx") or {}
-        if kind == "missing":
-            messages.append(f"Paramètre « {name} » requis.")
+        if kind == "missing" or (
+            kind in ("string_too_short", "string_pattern_mismatch")
+            and not str(err.get("input", "")).strip()
+        ):
+            messages.append(f"Paramètre « {name} » requis{_HINTS.get(name, '.')}")
         elif kind == "literal_error":
             expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
             messages.append(f"Paramètre « {name} » invalide : valeurs possibles {expected}.")
@@ -60,6 +76,7 @@ def bad_parameter(request: HttpRequest, exc: ValidationError) -> JsonResponse:
     return JsonResponse({"erreur": " ".join(messages)}, status=400)
 
 
+_HINTS = {"q": " : un nom ou un code de territoire."}
 _BOUNDS = {"classes": "entre 2 et 9 classes.", "limit": "entre 1 et 100."}
 
 
@@ -103,21 +120,36 @@ def _describe(t: Territory) -> dict[str, Any]:
     }
 
 
-@api.get("/indicators", summary="Catalogue des indicateurs")
+@api.get("/indicators", summary="Catalogue des indicateurs", tags=["indicateurs"])
 def indicators(request: HttpRequest) -> list[dict[str, Any]]:
     return [i.as_dict() for i in catalog().values() if readable(i, request)]
 
 
-@api.get("/territories", summary="Recherche de territoires (nom ou code, sans accents)")
-def territories(request: HttpRequest, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
+@api.get(
+    "/territories",
+    summary="Recherche de territoires (nom ou code, sans accents)",
+    tags=["territoires"],
+    openapi_extra=errors(400),
+)
+def territories(
+    request: HttpRequest,
+    q: str = Query(..., description="Nom, code postal ou code INSEE.", **_SEARCHED),
+    limit: int = Query(20, ge=1, le=100, description="Nombre de résultats, de 1 à 100."),
+) -> list[dict[str, Any]]:
     return [_describe(h.territory) for h in _search(q, limit).hits]
 
 
 @api.get(
     "/suggestions",
     summary="Suggestions de territoires pendant la saisie (nom, code postal, code INSEE)",
+    tags=["territoires"],
+    openapi_extra=errors(400),
 )
-def suggestions(request: HttpRequest, q: str = "", limit: int = 8) -> list[dict[str, Any]]:
+def suggestions(
+    request: HttpRequest,
+    q: str = Query(..., description="Début d'un nom, code postal ou code INSEE.", **_SEARCHED),
+    limit: int = Query(8, ge=1, le=100, description="Nombre de suggestions, de 1 à 100."),
+) -> list[dict[str, Any]]:
     """The search of the portal (territories.search), with what a list of suggestions
     shows: the label ("Saint-Omer (62)"), the kind of territory and the département."""
     ref = figures.referential()
@@ -143,9 +175,19 @@ def _search(q: str, limit: int) -> search.Results:
 
 
 @api.get(
-    "/territories/{territory_id}", summary="Un territoire, ses référents et ses sous-territoires"
+    "/territories/{territory_id}",
+    summary="Un territoire, ses référents et ses sous-territoires",
+    tags=["territoires"],
+    openapi_extra=errors(400, 404),
 )
-def territory(request: HttpRequest, territory_id: str) -> dict[str, Any]:
+def territory(
+    request: HttpRequest,
+    territory_id: str = declared(
+        Path(..., description="Identifiant du territoire."),
+        TERRITORY_PATTERN,
+        TERRITORY_EXAMPLES,
+    ),
+) -> dict[str, Any]:
     t = _territory(territory_id)
     ref = figures.referential()
     return {
@@ -155,11 +197,27 @@ def territory(request: HttpRequest, territory_id: str) -> dict[str, Any]:
     }
 
 
-@api.get("/values", summary="Série d'un indicateur pour un territoire")
+@api.get(
+    "/values",
+    summary="Série d'un indicateur pour un territoire",
+    tags=["valeurs"],
+    openapi_extra=errors(400, 401, 403, 404, 503),
+)
 def values(
     request: HttpRequest,
-    indicator: str = Query(..., description="Code de l'indicateur (voir /indicators)."),
-    territory: str = Query(..., description="Territoire, par exemple COM:62498 ou EPCI:246200364."),
+    indicator: str = declared(
+        Query(..., description="Code de l'indicateur (voir /indicators)."),
+        INDICATOR_PATTERN,
+        ["taux_vacance"],
+    ),
+    territory: str = declared(
+        Query(
+            ...,
+            description="Territoire, par exemple COM:62498 ou EPCI:246200364.",
+        ),
+        TERRITORY_PATTERN,
+        TERRITORY_EXAMPLES,
+    ),
     year: int | None = Query(None, description="Année des données (défaut : toutes)."),
     format: Literal["json", "csv", "tableur", "xlsx"] = Query(
         "json",
@@ -314,15 +372,30 @@ _MAP_DOC = (
 )
 
 
-@api.get("/map", summary="Carte d'un indicateur (GeoJSON) et ses classes", description=_MAP_DOC)
+@api.get(
+    "/map",
+    summary="Carte d'un indicateur (GeoJSON) et ses classes",
+    description=_MAP_DOC,
+    tags=["cartes"],
+    openapi_extra=errors(400, 401, 403, 404, 422, 503),
+)
 def choropleth(
     request: HttpRequest,
-    indicator: str = Query(..., description="Code de l'indicateur (voir /indicators)."),
+    indicator: str = declared(
+        Query(..., description="Code de l'indicateur (voir /indicators)."),
+        INDICATOR_PATTERN,
+        ["taux_vacance"],
+    ),
     level: Literal["COM", "EPCI", "DEP", "REG"] = Query(
         ..., description="Niveau des territoires cartographiés : COM, EPCI, DEP ou REG."
     ),
-    within: str = Query(
-        ..., description="Territoire englobant, d'un niveau supérieur : EPCI:246200364, DEP:62…"
+    within: str = declared(
+        Query(
+            ...,
+            description="Territoire englobant, d'un niveau supérieur : EPCI:246200364, DEP:62…",
+        ),
+        TERRITORY_PATTERN,
+        TERRITORY_EXAMPLES,
     ),
     year: int | None = Query(
         None, description="Année des données (défaut : la plus récente ayant des valeurs)."
@@ -394,10 +467,19 @@ def choropleth(
     "/friches",
     summary="Sites en friche d'un territoire (GeoJSON de points, Cartofriches)",
     url_name="friches",
+    tags=["cartes"],
+    openapi_extra=errors(400, 401, 403, 404, 503),
 )
 def friches(
     request: HttpRequest,
-    territory: str = Query(..., description="Territoire : COM:62498, EPCI:246200364, DEP:62…"),
+    territory: str = declared(
+        Query(
+            ...,
+            description="Territoire : COM:62498, EPCI:246200364, DEP:62…",
+        ),
+        TERRITORY_PATTERN,
+        TERRITORY_EXAMPLES,
+    ),
 ) -> HttpResponse:
     t = _territory(territory)
     listed = figures.friche_sites(t, reader_of(request.user))
