@@ -22,6 +22,7 @@ from ninja import Query, Router
 from observatoire import figures, geo
 from observatoire.figures import Cube
 from observatoire.indicators.catalog import catalog
+from observatoire.openapi import errors
 from observatoire.portal import classes as classing
 from observatoire.portal import exports
 from observatoire.portal.api import _main_source, _map_scope, _readable_values
@@ -45,7 +46,12 @@ _DOC = (
 )
 
 
-@router.get("/values", summary="Valeurs d'une carte (sans géométrie)", description=_DOC)
+@router.get(
+    "/values",
+    summary="Valeurs d'une carte (sans géométrie)",
+    description=_DOC,
+    openapi_extra=errors(400, 401, 403, 404, 422, 503),
+)
 def map_values(
     request: HttpRequest,
     indicator: str = Query(..., description="Code de l'indicateur (voir /indicators)."),
