@@ -31,6 +31,13 @@ CASES = [
         expect(ARRAS_READERS, anonymous=302),
     ),
     Case("portal:compare", "/comparer/", expect(EVERYONE)),
+    # Open data releases: public data only, for everyone; an unknown release is a 404.
+    Case("portal:releases", "/donnees-ouvertes/", expect(EVERYONE)),
+    Case(
+        "portal:release_file",
+        "/donnees-ouvertes/inconnue/donnees.csv",
+        expect(EVERYONE, ok=404),
+    ),
     Case(
         "portal:compare",
         f"/comparer/?t=COM:62498&t=COM:62041&indicator={LOVAC}",

@@ -40,13 +40,14 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 def register_commands(cli: click.Group) -> None:
     """Every sub-command of `observatoire`."""
     from observatoire.accounts import commands as accounts
-    from observatoire.cli import data, web
+    from observatoire.cli import data, releases, web
     from observatoire.contributions import commands as contributions
     from observatoire.plans import commands as plans
 
     for register in (
         data.register_commands,
         web.register_commands,
+        releases.register_commands,
         plans.register_commands,
         accounts.register_commands,
         contributions.register_commands,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire.portal import views, views_explorer
+from observatoire.portal import views, views_explorer, views_releases
 
 app_name = "portal"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("indicateurs/<slug:code>/", views.indicator, name="indicator"),
     path("explorer/", views_explorer.explorer, name="explorer"),
     path("comparer/", views_explorer.compare, name="compare"),
+    path("donnees-ouvertes/", views_releases.releases, name="releases"),
+    path(
+        "donnees-ouvertes/<str:name>/<str:filename>",
+        views_releases.release_file,
+        name="release_file",
+    ),
 ]
