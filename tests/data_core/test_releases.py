@@ -54,8 +54,8 @@ def _cube_public_rows(settings: Settings) -> set[tuple[object, ...]]:
             "CASE WHEN status IN ('ok', 'estimated') THEN round(value, 6) END, status, "
             "millesime, geo_vintage FROM cube "
             "WHERE indicator IN (SELECT unnest(?::VARCHAR[])) "
-            "AND (level, code) IN (SELECT (unnest(?::VARCHAR[]), unnest(?::VARCHAR[])))",
-            [public, [w[0] for w in wanted], [w[1] for w in wanted]],
+            "AND level || ':' || code IN (SELECT unnest(?::VARCHAR[]))",
+            [public, [f"{level}:{code}" for level, code in wanted]],
         ).fetchall()
     return set(rows)
 

@@ -128,7 +128,7 @@ def release_rows(scope: Territory) -> list[dict[str, Any]]:
 
 
 def _parquet(csv_path: Path, target: Path) -> None:
-    columns = {c: DUCK_TYPES[TYPES.get(c, "string")] for c in COLUMNS}
+    columns = ", ".join(f"'{c}': '{DUCK_TYPES[TYPES.get(c, 'string')]}'" for c in COLUMNS)
     con = duckdb.connect()
     try:
         # One thread, one row group order: the same CSV gives the same Parquet bytes.
@@ -136,9 +136,8 @@ def _parquet(csv_path: Path, target: Path) -> None:
         con.execute("SET preserve_insertion_order = true")
         con.execute(
             f"COPY (SELECT * FROM read_csv({literal(csv_path)}, header = true, delim = ',', "
-            f"quote = '\"', escape = '\"', columns = ?)) TO {literal(target)} "
-            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)",
-            [columns],
+            f"quote = '\"', escape = '\"', columns = {{{columns}}})) TO {literal(target)} "
+            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
         )
     finally:
         con.close()
