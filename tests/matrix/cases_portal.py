@@ -38,6 +38,13 @@ CASES = [
     Case("portal:sitemap", "/plan-du-site/", expect(EVERYONE)),
     # Lens and Arras: every signed-in user gets the page, the cells out of scope marked
     # "accès restreint" without their value (tests/portal/test_restricted_cells.py).
+    # Open data releases: public data only, for everyone; an unknown release is a 404.
+    Case("portal:releases", "/donnees-ouvertes/", expect(EVERYONE)),
+    Case(
+        "portal:release_file",
+        "/donnees-ouvertes/inconnue/donnees.csv",
+        expect(EVERYONE, ok=404),
+    ),
     Case(
         "portal:compare",
         f"/comparer/?t=COM:62498&t=COM:62041&indicator={LOVAC}",

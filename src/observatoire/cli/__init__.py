@@ -40,7 +40,7 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 def register_commands(cli: click.Group) -> None:
     """Every sub-command of `observatoire`."""
     from observatoire.accounts import commands as accounts
-    from observatoire.cli import data, web
+    from observatoire.cli import data, releases, web
     from observatoire.contributions import commands as contributions
     from observatoire.plans import commands as plans
     from observatoire.publications import commands as publications
@@ -48,6 +48,7 @@ def register_commands(cli: click.Group) -> None:
     for register in (
         data.register_commands,
         web.register_commands,
+        releases.register_commands,
         plans.register_commands,
         accounts.register_commands,
         contributions.register_commands,

@@ -12,7 +12,6 @@ recomputed nor guessed.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import re
@@ -22,31 +21,19 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from observatoire.figures import Value
 from observatoire.indicators.catalog import Indicator
-from observatoire.status import EXPLANATIONS, VISIBLE
+from observatoire.releases import rows as rows_kit
+
+# The export line is shared with the open data releases (Django-free).
+from observatoire.releases.rows import COLUMNS as COLUMNS
+from observatoire.releases.rows import STATUSES as STATUSES
+from observatoire.releases.rows import row as row
+from observatoire.releases.rows import shown as shown
 from observatoire.tabular import xlsx_book
 from observatoire.territories.referential import COG_YEAR
 
-COLUMNS = (
-    "code",
-    "nom",
-    "niveau",
-    "indicateur",
-    "annee",
-    "valeur",
-    "unite",
-    "statut",
-    "source",
-    "millesime",
-    "millesime_cog",
-    "note",
-)
-# Any status but the visible ones is exported without a value.
-STATUSES = EXPLANATIONS
 # "tableur": the same CSV for a French spreadsheet (Excel, LibreOffice Calc opened with a
-# double click): a UTF-8 byte order mark, without which Excel reads the accents as
-# Windows-1252, `;` and decimal commas ("7,25"), which a French locale reads as numbers.
+# double click): a UTF-8 byte order mark, `;` and decimal commas ("7,25").
 SPREADSHEET = "tableur"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -57,60 +44,10 @@ CONTENT_TYPES = {
 LEVEL_WORDS = {"COM": "communes", "EPCI": "epci", "DEP": "departements", "REG": "regions"}
 
 
-def shown(v: Value) -> float | None:
-    """The value a caller may see, rounded as in the JSON API (None unless visible)."""
-    if v.status not in VISIBLE or v.value is None:
-        return None
-    return round(v.value, 6)
-
-
-def row(v: Value) -> dict[str, Any]:
-    """One export line for one cube value."""
-    source = v.as_dict()["source"]
-    return {
-        "code": v.territory.code,
-        "nom": v.name,
-        "niveau": v.territory.level.value,
-        "indicateur": v.indicator.code,
-        "annee": v.year,
-        "valeur": shown(v),
-        "unite": v.indicator.unit,
-        "statut": v.status,
-        "source": source["name"],
-        "millesime": source["millesime"],
-        # The COG of the source's codes: "géographie au 1er janvier AAAA" (Métadonnées).
-        "millesime_cog": source["geo_vintage"],
-        # Says a value's perimeter (FILO2019 "France" = France métropolitaine) or why it
-        # is empty: the figure is never read without it.
-        "note": v.note,
-    }
-
-
-def _number(x: float) -> str:
-    # Never scientific notation nor a decimal comma: 0.00001 -> "0.00001", 47894.0 -> "47894".
-    if float(x).is_integer():
-        return str(int(x))
-    return f"{x:.6f}".rstrip("0").rstrip(".")
-
-
-def _cell(key: str, value: Any, spreadsheet: bool = False) -> str:
-    if value is None:
-        return ""
-    if key == "valeur":
-        number = _number(value)
-        return number.replace(".", ",") if spreadsheet else number
-    return str(value)
-
-
 def to_csv(rows: Iterable[dict[str, Any]], *, spreadsheet: bool = False) -> bytes:
-    """The data.gouv.fr convention (UTF-8 without BOM, decimal point), or with
+    """The data.gouv.fr convention (UTF-8 without BOM, decimal point) with `;`, or with
     `spreadsheet` the file a French spreadsheet opens as it is (BOM, decimal comma)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow([_cell(k, r[k], spreadsheet) for k in COLUMNS])
-    return ("\ufeff" if spreadsheet else "").encode() + out.getvalue().encode("utf-8")
+    return rows_kit.to_csv(rows, delimiter=";", spreadsheet=spreadsheet)
 
 
 def to_file(rows: list[dict[str, Any]], fmt: str, meta: Sequence[tuple[str, str]]) -> bytes:

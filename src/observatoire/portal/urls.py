@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire.portal import views, views_coverage, views_explorer, views_legal
+from observatoire.portal import views, views_coverage, views_explorer, views_legal, views_releases
 
 app_name = "portal"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("mentions-legales/", views_legal.legal, name="legal"),
     path("donnees-personnelles/", views_legal.privacy, name="privacy"),
     path("plan-du-site/", views_legal.sitemap, name="sitemap"),
+    path("donnees-ouvertes/", views_releases.releases, name="releases"),
+    path(
+        "donnees-ouvertes/<str:name>/<str:filename>",
+        views_releases.release_file,
+        name="release_file",
+    ),
 ]

@@ -20,6 +20,7 @@ MENU = (
     ("Comparer", "portal:compare"),
     ("Indicateurs", "portal:indicators"),
     ("Couverture", "portal:coverage"),
+    ("Données ouvertes", "portal:releases"),
     ("Plans", "/plans/"),
     ("Échanges", "/echanges/"),
     ("Contributions", "/contributions/"),
