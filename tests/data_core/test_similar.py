@@ -43,7 +43,7 @@ def test_lens_neighbours_are_other_communes_of_similar_size() -> None:
     # France have fewer than 500 inhabitants): the same order of size.
     lens = _population(LENS)
     for t in codes:
-        assert lens / 4 < _population(t) < lens * 4, (t, _population(t))
+        assert lens / 5 < _population(t) < lens * 5, (t, _population(t))
 
 
 def test_epci_neighbours_are_epci() -> None:

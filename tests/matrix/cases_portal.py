@@ -102,6 +102,19 @@ CASES = [
         expect(EVERYONE),
     ),
     Case(
+        "api-v1:map_values",
+        "/api/v1/map/values?indicator=taux_vacance&level=COM&within=EPCI:246200364",
+        expect(EVERYONE),
+    ),
+    Case(
+        "api-v1:map_values",
+        f"/api/v1/map/values?indicator={LOVAC}&level=COM&within=EPCI:246200364",
+        expect(LENS_READERS, anonymous=401),
+    ),
+    # The fiche is public; what it shows follows the reader's rights
+    # (tests/portal/test_fiche_pdf.py).
+    Case("publications:fiche", "/publications/fiches/COM:62498.pdf", expect(EVERYONE)),
+    Case(
         "api-v1:choropleth",
         f"/api/v1/map?indicator={LOVAC}&level=COM&within=EPCI:246200364",
         expect(LENS_READERS, anonymous=401),

@@ -213,7 +213,7 @@ def test_compare_chosen_indicators_and_unavailable_values(client) -> None:  # ty
     # No INSEE EPCI file in the demo: the EPCI's median is estimated and says so (#12).
     assert "(estimé)" in row and "18\u202f885 €" in row
     spec = _json_script(html, "comparaison-0")
-    assert [p["territoire"] for p in spec["data"]["values"]] == ["Lens"]
+    assert [p["territoire"] for p in spec["data"]["values"]] == ["CA de Lens - Liévin", "Lens"]
 
 
 def test_compare_refuses_a_seventh_territory(client) -> None:  # type: ignore[no-untyped-def]

@@ -28,9 +28,12 @@ def test_portrait_shows_values_with_referents_and_status(client) -> None:  # typ
     assert "Taux de vacance" in html and "7,2 %" in html
     for referent in ("Pas-de-Calais", "Hauts-de-France", "France"):
         assert referent in html
-    # A median not published for the EPCI is shown as such, not computed.
-    row = html.split('data-indicator="revenu_median"')[1].split("</tr>")[0]
+    # A rate published per commune only (SRU) is shown as such for the EPCI, not computed.
+    row = html.split('data-indicator="sru_taux_lls"')[1].split("</tr>")[0]
     assert "non disponible" in row
+    # No INSEE EPCI file in the demo: the median is estimated, said so with its coverage.
+    row = html.split('data-indicator="revenu_median"')[1].split("</tr>")[0]
+    assert "estim" in row and "% des personnes couvertes" in row
     assert "source non chargée" in html  # Sitadel
 
 

@@ -38,6 +38,7 @@ AGGREGATION_LABELS = {
     "count_records": "nombre d'enregistrements",
     "published": "valeur publiée par le producteur",
     "growth": "taux d'évolution annuel moyen",
+    "income_mixture": "estimation par mélange des distributions communales de revenus",
 }
 # A commune absent from the file counts as 0, or takes this status.
 ABSENT = {"zero", Status.SECRET, Status.MISSING}
