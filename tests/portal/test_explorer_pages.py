@@ -162,7 +162,10 @@ def test_restricted_indicator_not_offered_to_anonymous(  # type: ignore[no-untyp
     assert response.status_code == 403 and "Lens (COM:62498)" in response.content.decode()
     html = client.get("/territoires/EPCI:246200364/", {"carte": "taux_pauvrete"}).content.decode()
     assert "hors du périmètre" in html and "data-choropleth=" not in html
-    assert 'data-indicator="taux_pauvrete"' not in html  # no row in the portrait tables
+    # The portrait keeps the row, marked « accès restreint » with how to ask (#14 §5),
+    # without the figure.
+    row = html.split('data-indicator="taux_pauvrete"')[1].split("</tr>")[0]
+    assert "accès restreint" in row and "data-restricted" in row and "32,0" not in row
 
     # In scope (the EPCI and its communes): the figures are there.
     client.force_login(reader_lens)

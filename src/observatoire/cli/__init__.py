@@ -48,11 +48,12 @@ def register_commands(cli: click.Group) -> None:
     for register in (
         data.register_commands,
         web.register_commands,
-        releases.register_commands,
         plans.register_commands,
         accounts.register_commands,
         contributions.register_commands,
         publications.register_commands,
+        # After the fiches: `release` joins the same `publications` group.
+        releases.register_commands,
     ):
         register(cli)
 
