@@ -119,7 +119,7 @@ def test_explorer_map_then_csv_of_the_36_communes(journey, demo_data) -> None:  
 
     # The CSV download: one line per commune, the same figures as the page.
     with page.expect_download() as info:
-        page.locator(".telechargements").get_by_role("link", name="CSV").click()
+        page.locator(".telechargements").get_by_role("link", name="CSV", exact=True).click()
     download = info.value
     journey.shot("telechargement")
     assert download.suggested_filename.endswith(".csv")
