@@ -35,8 +35,8 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    commune_observations,
     detect_layout,
-    observations,
     parse,
     read_rows,
     require_millesime,
@@ -84,11 +84,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             pl.col("insee_com").alias("code"), member.cast(pl.Float64).alias("value")
         )
         parts.append(flag_rows(on_current_cog(flags, GEO_VINTAGE, keep="max"), variable))
-    obs = observations(
-        pl.concat(parts)
-        .with_columns(pl.lit("COM").alias("level"), pl.lit(MILLESIME).alias("year"))
-        .sort("code", "variable")
-    )
+    obs = commune_observations(parts, MILLESIME)
     return Batch(
         millesime=millesime,
         part="communes",

@@ -29,6 +29,7 @@ from observatoire.sources.schema import (
     Kind,
     SourceError,
     SourceInfo,
+    commune_observations,
     melt_values,
     observations,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "SourceInfo",
     "check_columns",
     "check_unique",
+    "commune_observations",
     "csv_problem",
     "decode",
     "detect_layout",

@@ -38,8 +38,8 @@ from observatoire.sources.base import (
     Field,
     SourceInfo,
     check_unique,
+    commune_observations,
     detect_layout,
-    observations,
     parse,
     read_rows,
     require_millesime,
@@ -108,11 +108,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         )
         for column, variable in VARIABLES.items()
     ]
-    obs = observations(
-        pl.concat(parts)
-        .with_columns(pl.lit("COM").alias("level"), pl.lit(MILLESIME).alias("year"))
-        .sort("code", "variable")
-    )
+    obs = commune_observations(parts, MILLESIME)
     n_weak = typed.filter(weak).height
     return Batch(
         millesime=millesime,

@@ -156,6 +156,16 @@ class SourceInfo:
     communes: bool = True
 
 
+def commune_observations(parts: list[pl.DataFrame], year: int) -> pl.DataFrame:
+    """Per-commune variable frames of one year (code, variable, value, status) as
+    observations, in a stable order."""
+    return observations(
+        pl.concat(parts)
+        .with_columns(pl.lit("COM").alias("level"), pl.lit(year).alias("year"))
+        .sort("code", "variable")
+    )
+
+
 def observations(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise a frame to the observation contract (types, column order, status check)."""
     columns = dict(OBSERVATION_COLUMNS)

@@ -54,8 +54,8 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    commune_observations,
     detect_layout,
-    observations,
     parse,
     read_rows,
     require_millesime,
@@ -222,11 +222,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             for variable in counts
         ]
         notes.append(f"{absent.height} communes de départements sans commune soumise : 0")
-    obs = observations(
-        pl.concat(parts)
-        .with_columns(pl.lit("COM").alias("level"), pl.lit(YEAR).alias("year"))
-        .sort("code", "variable")
-    )
+    obs = commune_observations(parts, YEAR)
     return Batch(
         millesime=millesime,
         part="communes",

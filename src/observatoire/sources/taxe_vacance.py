@@ -36,8 +36,8 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    commune_observations,
     detect_layout,
-    observations,
     parse,
     read_rows,
     require_millesime,
@@ -111,11 +111,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         "code", pl.when(pl.col("value") == pl.col("value_min")).then(pl.col("value")).alias("value")
     )
     parts.append(flag_rows(agreed, "THLV_TAUX"))
-    obs = observations(
-        pl.concat(parts)
-        .with_columns(pl.lit("COM").alias("level"), pl.lit(MILLESIME).alias("year"))
-        .sort("code", "variable")
-    )
+    obs = commune_observations(parts, MILLESIME)
     return Batch(
         millesime=millesime,
         part="communes",

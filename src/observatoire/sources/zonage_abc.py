@@ -31,8 +31,8 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    commune_observations,
     detect_layout,
-    observations,
     parse,
     read_rows,
     require_millesime,
@@ -98,11 +98,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         )
         for rank, variable in FLAGS.items()
     ]
-    obs = observations(
-        pl.concat(parts)
-        .with_columns(pl.lit("COM").alias("level"), pl.lit(MILLESIME).alias("year"))
-        .sort("code", "variable")
-    )
+    obs = commune_observations(parts, MILLESIME)
     return Batch(
         millesime=millesime,
         part="communes",
