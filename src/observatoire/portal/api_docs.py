@@ -56,7 +56,8 @@ class PortalSwagger(Swagger):
     # With deep links on, Swagger UI puts each operation's path link inside the button
     # that folds the operation: a focusable element inside another (axe
     # "nested-interactive", RGAA 7.1). The URL of an operation is still in the document.
-    default_settings = {"layout": "BaseLayout", "deepLinking": False}
+    def __init__(self) -> None:
+        super().__init__(settings={"deepLinking": False})
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         url = self.get_openapi_url(api, kwargs)
