@@ -31,8 +31,8 @@ def _closed_lists(text: str) -> str:
     read "Mise en œuvre" as the end of the last bullet (a lazy continuation line)."""
     out: list[str] = []
     for line in text.splitlines():
-        if out and line.strip() and _ITEM.match(out[-1]) and not _ITEM.match(line):
-            if not line.startswith((" ", "\t")):
-                out.append("")
+        follows_item = out and _ITEM.match(out[-1]) and not _ITEM.match(line)
+        if follows_item and line.strip() and not line.startswith((" ", "\t")):
+            out.append("")
         out.append(line)
     return "\n".join(out)
