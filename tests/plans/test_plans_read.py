@@ -121,11 +121,11 @@ def _spans(due: str, start: int = 2014, end: int = 2020) -> list[tuple[date, dat
         ("concomitamment à la procédure d'adoption du PLH", []),
     ],
 )
-def test_milestone_periods_from_the_seed_wording(web, due, expected) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_periods_from_the_seed_wording(due: str, expected: list[Any]) -> None:
     assert _spans(due) == expected
 
 
-def test_recurring_milestones_have_one_period_each(web) -> None:  # type: ignore[no-untyped-def]
+def test_recurring_milestones_have_one_period_each() -> None:
     annual = _spans("annuel")
     assert annual == [(date(y, 1, 1), date(y, 12, 31)) for y in range(2014, 2021)]
     assert len(_spans("semestriel")) == len(_spans("2/an ?")) == 14
@@ -183,6 +183,62 @@ def test_contributions_and_exchange_words(client, web) -> None:  # type: ignore[
         return text(render_to_string(name, context))
 
     assert "1 document" in say("exchange/documents.html", count=1, documents=[])
-    assert "0 proposition en attente" in say("contributions/figure_queue.html", rows=[])
+    one = [{"line": 2, "column": "code", "value": "x", "message": "code inconnu"}]
+    refused = say("contributions/upload.html", problems=one, count=1, hidden=1, file_name="f")
+    assert "1 problème dans « f »" in refused
+    assert "et 1 autre problème, non affiché." in refused
     confirm = say("contributions/upload_confirm.html", count=1, dwellings=2, file_name="f.csv")
     assert "1 ligne, 2 logements" in confirm
+
+
+# --------------------------------------------------------------------------- bilan
+def test_call_bilan_folds_what_has_no_value_and_draws_charts(client, call) -> None:  # type: ignore[no-untyped-def]
+    html = page(client, f"/plans/{call.pk}/bilan/2020/")
+    indicators = block(html, 'id="indicateurs"', "</section>")
+    folded = block(
+        indicators, '<details class="report-fold" id="indicateurs-sans-valeur">', "</details>"
+    )
+    summary = text(block(folded, "<summary>", "</summary>"))
+    missing = int(summary.split()[0])
+    assert missing > 100 and folded.count("<li>") == missing
+    # The table keeps the indicators with a value: none reads "non renseigné".
+    table = indicators.split("<details", 1)[0]
+    assert "non renseigné" not in table
+    # Charts of the payload's own figures, drawn from the portal's local Vega assets.
+    for chart in ("graphique-budget", "graphique-production"):
+        assert f'data-vega-spec="{chart}"' in html and f'id="{chart}"' in html
+    assert "/static/vendor/vega-lite/vega-lite.min.js" in html
+    assert "cdn" not in html.lower()
+
+
+def test_bilan_without_amounts_says_so_once(client, lot) -> None:  # type: ignore[no-untyped-def]
+    html = page(client, f"/plans/{lot.pk}/bilan/2024/")
+    assert 'id="actions-sans-budget"' in html and 'id="budget-non-renseigne"' in html
+    actions = block(html, 'id="actions"', "</table>")
+    assert "non renseigné" not in actions and "Prévu 2024" not in actions
+    assert 'data-vega-spec="graphique-budget"' not in html
+
+
+def test_bilan_pdf_contents_have_page_numbers_and_one_typeface(client, call) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    response = client.get(f"/plans/{call.pk}/bilan/2020/pdf/")
+    reader = PdfReader(io.BytesIO(response.content))
+    cover = " ".join(reader.pages[0].extract_text().split())
+    numbers = [
+        int(m[1])
+        for title in ("Avancement par orientation", "État des actions", "Indicateurs de suivi")
+        if (m := re.search(re.escape(title) + r"[ .]*(\d+)", cover))
+    ]
+    assert len(numbers) == 3, cover
+    assert 2 <= numbers[0] <= numbers[1] <= numbers[2] <= len(reader.pages)
+    # The page a title names is the page it is on.
+    assert "État des actions" in reader.pages[numbers[1] - 1].extract_text()
+    fonts = set()
+    for p in reader.pages:
+        for font in (p["/Resources"].get("/Font") or {}).values():
+            name = str(font.get_object()["/BaseFont"]).split("+")[-1]
+            fonts.add(re.sub(r"-(Bold|Oblique|BoldOblique)$", "", name))
+    assert fonts == {"DejaVu-Sans"}, fonts
