@@ -280,8 +280,11 @@ def test_gantt_flags_late_milestones(client, sample) -> None:  # type: ignore[no
     assert "gantt__barre--retard" in late
     future = block(html, f'data-milestone="{sample["milestones"]["future"].pk}"')
     assert "gantt__barre--a_venir" in future and "en retard" not in future
-    # "annuel" has no date: listed apart.
-    assert "Bilan annuel" in block(html, 'id="jalons-sans-date"', "</ul>")
+    # "annuel" falls once in each year of the plan (2020-2030), not "sans date".
+    rows = re.findall(r'<tr data-milestone="\d+".*?</tr>', html, re.S)
+    annual = next(r for r in rows if "Bilan annuel" in r)
+    assert annual.count("gantt__barre ") == 11
+    assert 'id="jalons-sans-date"' not in html
     assert re.search(r"<strong>1 jalon en retard</strong>", html)
 
 

@@ -134,4 +134,32 @@ def test_the_shipped_workbooks_come_back_identical_from_an_export(web: Settings)
         assert plan is not None, f"{path.name} n'a pas été chargé par la démonstration"
         exported, problems = read_workbook(upload(export_workbook(plan), path.name))
         assert exported is not None, problems
-        assert _comparable(exported) == _comparable(shipped), path.name
+        assert _comparable(_shipped_states(exported, plan)) == _comparable(shipped), path.name
+
+
+def _shipped_states(exported: Any, plan: Any) -> Any:
+    """The states the demo gives a finished plan (plans.demo.finished_states) are exported
+    as they are stored; compared with the shipped workbook, they go back to its states
+    (every action "à lancer", every milestone "à venir", as test_seed_call checks)."""
+    from observatoire.plans.models import DEMO_STATUS_COMMENT, StatusChange
+
+    changes = StatusChange.objects.filter(action__plan=plan, comment=DEMO_STATUS_COMMENT)
+    if not changes.exists():
+        return exported
+    stored = dict(plan.actions.values_list("number", "status"))
+    assert {a.number: a.status for a in exported.actions} == stored
+    stored_milestones = sorted((m.status, m.done_on) for m in _milestones(plan))
+    assert sorted((m.status, m.done_on) for m in exported.milestones) == stored_milestones
+    return dataclasses.replace(
+        exported,
+        actions=[dataclasses.replace(a, status="a_lancer") for a in exported.actions],
+        milestones=[
+            dataclasses.replace(m, status="a_venir", done_on=None) for m in exported.milestones
+        ],
+    )
+
+
+def _milestones(plan: Any) -> list[Any]:
+    from observatoire.plans.models import Milestone
+
+    return list(Milestone.objects.filter(action__plan=plan))

@@ -1,21 +1,34 @@
 """Demo content of this app, loaded by `observatoire demo` (idempotent): the plan
 workbooks shipped in observatoire/data/plans, then clearly flagged demonstration figures
-for the PLH of the CA de Lens-Liévin (objectives per commune, operations)."""
+for the PLH of the CA de Lens-Liévin (objectives per commune, operations) and, since that
+plan ended in 2020 with no progress in its document, the states of a finished plan."""
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date, datetime, time
 from importlib import resources
 from pathlib import Path
 
+from django.utils import timezone
 from rich.console import Console
 from rich.markup import escape
 
 from observatoire import figures
 from observatoire.figures import QueryError
-from observatoire.plans.models import Objective, Operation, Plan
+from observatoire.plans.models import (
+    DEMO_STATUS_COMMENT,
+    Action,
+    ActionStatus,
+    Milestone,
+    MilestoneStatus,
+    Objective,
+    Operation,
+    Plan,
+    StatusChange,
+)
 from observatoire.plans.workbook import WorkbookError, find_existing, read_workbook, save
 from observatoire.territories import Level, Territory
 
@@ -45,9 +58,11 @@ def load(console: Console) -> None:
         return
     objectives = split_objectives(call_plan)
     operations = demo_operations(call_plan)
+    states = finished_states(call_plan, date.today())
     console.print(
-        f"Plans : {escape(call_plan.title)} — {objectives} objectifs par commune et "
-        f"{operations} opérations ajoutés (données de démonstration).",
+        f"Plans : {escape(call_plan.title)} — {objectives} objectifs par commune, "
+        f"{operations} opérations et {states} états d'actions ajoutés (données de "
+        "démonstration).",
         highlight=False,
     )
 
@@ -173,3 +188,54 @@ def demo_operations(plan: Plan) -> int:
                 )
     Operation.objects.bulk_create(created)
     return len(created)
+
+
+def finished_states(plan: Plan, today: date) -> int:
+    """A plan ended before `today` whose document records no progress reads "17 actions
+    à lancer, 0 jalon atteint": give it the states of a finished plan instead, dated
+    within its years and flagged (DEMO_STATUS_COMMENT). Deterministic: about seven
+    actions in ten realised, two carried on (en cours at the end), one abandoned; a
+    sub-action shares its action's fate; milestones reached, one in eight abandoned.
+    Nothing happens for a running plan, one with any state of its own, or twice.
+    Returns the number of actions given a state."""
+    actions = list(Action.objects.filter(plan=plan).order_by("position", "id"))
+    if plan.end_year >= today.year or not actions:
+        return 0
+    if any(a.status != ActionStatus.A_LANCER for a in actions):
+        return 0
+    rng = random.Random(f"etats-{plan.type}-{plan.territory}-{plan.start_year}")
+    years = list(range(plan.start_year, plan.end_year + 1))
+    fate: dict[int, tuple[str, int]] = {}
+    for a in actions:
+        if a.parent_id is not None:
+            continue
+        draw = rng.random()
+        fate[a.pk] = (
+            "realisee" if draw < 0.7 else "en_cours" if draw < 0.9 else "abandonnee",
+            rng.choice(years),
+        )
+    parents = {a.pk: a.parent_id for a in actions}
+    for a in actions:
+        root: int = a.pk
+        while (up := parents.get(root)) is not None:
+            root = up
+        state, year = fate[root]
+        a.status = state
+        a.save(update_fields=["status"])
+        change = StatusChange.objects.create(action=a, status=state, comment=DEMO_STATUS_COMMENT)
+        # `at` is set on creation; dated in the plan's years instead, so that every
+        # bilan annuel (status on 31/12 of its year) tells the same story.
+        StatusChange.objects.filter(pk=change.pk).update(at=_end_of(year))
+    milestones = list(Milestone.objects.filter(action__plan=plan).order_by("id"))
+    for m in milestones:
+        if rng.random() < 0.125:
+            m.status = MilestoneStatus.ABANDONNE
+        else:
+            m.status = MilestoneStatus.ATTEINT
+            m.done_on = m.due_date or date(rng.choice(years), 12, 31)
+    Milestone.objects.bulk_update(milestones, ["status", "done_on"])
+    return len(actions)
+
+
+def _end_of(year: int) -> datetime:
+    return timezone.make_aware(datetime.combine(date(year, 12, 31), time(12)))

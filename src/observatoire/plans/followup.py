@@ -1,13 +1,12 @@
 """Follow-up figures of a plan shown on its pages: progress of the orientations, budget
-consumption, milestones and their due periods. Ratios are sums over sums, and an
+consumption, milestones (their due periods: plans.milestones). Ratios are sums over sums, and an
 unknown amount (None) is never counted as zero."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from observatoire.plans.models import (
@@ -15,6 +14,7 @@ from observatoire.plans.models import (
     ActionStatus,
     BudgetLine,
     Milestone,
+    MilestoneStatus,
     Orientation,
     Plan,
 )
@@ -68,12 +68,19 @@ class OrientationProgress:
     """Counts of the orientation's actions (not their sub-actions) by status, its
     milestones and its budget."""
 
-    orientation: Orientation
+    orientation: Orientation | None
     statuses: dict[str, int] = field(default_factory=dict)
     milestones: int = 0
     reached: int = 0
     late: int = 0
+    abandoned: int = 0
     budget: Budget = Budget(None, None, None)
+
+    @property
+    def upcoming(self) -> int:
+        """Milestones still open and not late: reached + late + abandoned + upcoming is
+        every milestone."""
+        return self.milestones - self.reached - self.late - self.abandoned
 
     @property
     def actions(self) -> int:
@@ -107,14 +114,34 @@ def orientations(plan: Plan, today: date) -> list[OrientationProgress]:
     for m in Milestone.objects.filter(action__plan=plan).select_related("action"):
         item = out[m.action.orientation_id]
         item.milestones += 1
-        item.reached += m.status == "atteint"
-        item.late += m.is_late(today)
+        # One column each: a milestone reached after its due date counts as late.
+        late = m.is_late(today)
+        item.late += late
+        item.reached += not late and m.status == MilestoneStatus.ATTEINT
+        item.abandoned += not late and m.status == MilestoneStatus.ABANDONNE
     lines: dict[int, list[BudgetLine]] = {}
     for b in BudgetLine.objects.filter(action__plan=plan).select_related("action"):
         lines.setdefault(b.action.orientation_id, []).append(b)
     for pk, items in lines.items():
         out[pk].budget = Budget.of(items)
     return list(out.values())
+
+
+def whole_plan(items: list[OrientationProgress], budget: Budget) -> OrientationProgress:
+    """The plan's row: every orientation's counts added up."""
+    statuses: dict[str, int] = {}
+    for item in items:
+        for status, n in item.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return OrientationProgress(
+        None,
+        statuses,
+        milestones=sum(i.milestones for i in items),
+        reached=sum(i.reached for i in items),
+        late=sum(i.late for i in items),
+        abandoned=sum(i.abandoned for i in items),
+        budget=budget,
+    )
 
 
 def plan_budget(plan: Plan) -> Budget:
@@ -126,41 +153,3 @@ def budget_by_year(plan: Plan) -> list[tuple[int, Budget]]:
     for b in BudgetLine.objects.filter(action__plan=plan):
         years.setdefault(b.year, []).append(b)
     return [(y, Budget.of(items)) for y, items in sorted(years.items())]
-
-
-_QUARTER = re.compile(r"\bT([1-4])\s*(\d{4})\b", re.IGNORECASE)
-_SEMESTER = re.compile(r"\bS([12])\s*(\d{4})\b", re.IGNORECASE)
-_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_YEAR = re.compile(r"\b(\d{4})\b")
-
-
-def period(milestone: Milestone, plan: Plan) -> tuple[date, date] | None:
-    """First and last day of a milestone's due period ("T1 2024": January to March;
-    "2025": the year; "durée du plan": the plan's years), None when it has no date.
-    The stored `due_date` wins over the end read from the wording."""
-    due = milestone.due.strip()
-    start: date | None = None
-    end: date | None = None
-    if m := _DATE.search(due):
-        start = end = date(int(m[1]), int(m[2]), int(m[3]))
-    elif m := _QUARTER.search(due):
-        year, quarter = int(m[2]), int(m[1])
-        start = date(year, 3 * quarter - 2, 1)
-        end = _month_end(year, 3 * quarter)
-    elif m := _SEMESTER.search(due):
-        year, half = int(m[2]), int(m[1])
-        start = date(year, 6 * half - 5, 1)
-        end = _month_end(year, 6 * half)
-    elif m := _YEAR.search(due):
-        start, end = date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-    elif "plan" in due.lower():
-        start, end = date(plan.start_year, 1, 1), date(plan.end_year, 12, 31)
-    end = milestone.due_date or end
-    if end is None:
-        return None
-    start = start or end
-    return min(start, end), end
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)

@@ -203,6 +203,11 @@ class Milestone(models.Model):
         return self.status == MilestoneStatus.ATTEINT and reached_later
 
 
+# Comment of the status changes the demo makes up for a plan that ended with no
+# progress recorded (plans.demo.finished_states): how pages tell them from real ones.
+DEMO_STATUS_COMMENT = "État de démonstration (plan achevé sans suivi saisi)"
+
+
 class StatusChange(models.Model):
     """Dated history of an action's status (who changed it, when, why)."""
 

@@ -14,7 +14,14 @@ from datetime import date
 
 from observatoire import figures
 from observatoire.figures import QueryError
-from observatoire.plans.models import Objective, Operation, Plan, Product
+from observatoire.plans.models import (
+    DEMO_STATUS_COMMENT,
+    Objective,
+    Operation,
+    Plan,
+    Product,
+    StatusChange,
+)
 from observatoire.ratio import ratio
 from observatoire.status import VISIBLE
 from observatoire.territories import Level, Territory
@@ -82,9 +89,11 @@ def realisations_source(plan: Plan) -> str:
 
 
 def has_demo(plan: Plan) -> bool:
+    """Demonstration objectives, operations or action states (plans.demo)."""
     return (
         plan.objectives.filter(is_demo=True).exists()
         or plan.operations.filter(is_demo=True).exists()
+        or StatusChange.objects.filter(action__plan=plan, comment=DEMO_STATUS_COMMENT).exists()
     )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from observatoire.plans import text
 
 register = template.Library()
 
@@ -63,3 +66,10 @@ def percent(value: float | None) -> str:
 @register.filter
 def badge(status: str) -> str:
     return _BADGES.get(status, "")
+
+
+@register.filter
+def plan_text(value: str | None) -> SafeString:
+    """A plan's wording as paragraphs and lists (plans.text escapes every tag)."""
+    # Safe: plans.text escapes every tag of the user's text.
+    return mark_safe(text.render(value or ""))

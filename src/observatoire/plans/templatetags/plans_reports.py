@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import template
 
@@ -57,3 +58,24 @@ def status_badge(code: str) -> str:
         "realisee": "fr-badge--success",
         "abandonnee": "fr-badge--warning",
     }.get(code, "")
+
+
+@register.filter
+def with_value(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The indicator lines that have a value for the year."""
+    return [line for line in lines if line.get("value") is not None]
+
+
+@register.filter
+def without_value(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The indicator lines with no value (non renseigné, non disponible, restreint):
+    folded on the page rather than one table row each."""
+    return [line for line in lines if line.get("value") is None]
+
+
+@register.filter
+def stated(amounts: dict[str, Any] | None) -> bool:
+    """True when prévu, engagé or réalisé is known."""
+    if not amounts:
+        return False
+    return any(amounts.get(k) is not None for k in ("prevu", "engage", "realise"))

@@ -102,9 +102,11 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     for a in actions:
         if a.parent_id is None:
             tree.setdefault(a.orientation_id, []).append(a)
+    progress_rows = followup.orientations(p, now)
     by_orientation = [
-        (item, tree.get(item.orientation.pk, [])) for item in followup.orientations(p, now)
+        (item, tree.get(item.orientation.pk, [])) for item in progress_rows if item.orientation
     ]
+    budget = followup.plan_budget(p)
     return render(
         request,
         "plans/plan.html",
@@ -113,7 +115,9 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             title=p.title,
             orientations=by_orientation,
             statuses=ActionStatus.choices,
-            budget=followup.plan_budget(p),
+            budget=budget,
+            whole=followup.whole_plan(progress_rows, budget),
+            ended=p.end_year < now.year,
             budget_years=followup.budget_by_year(p),
             late=followup.late_milestones(p, now),
             today=now,

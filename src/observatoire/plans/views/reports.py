@@ -19,6 +19,7 @@ from observatoire.accounts import audit, refusals
 from observatoire.accounts.permissions import has_role, in_scope
 from observatoire.plans import reports
 from observatoire.plans.models import Action, Plan, Snapshot
+from observatoire.plans.reports import charts
 from observatoire.plans.reports import fiches as reports_fiches
 from observatoire.plans.reports import pdf as reports_pdf
 from observatoire.plans.reports import xlsx as reports_xlsx
@@ -76,6 +77,10 @@ def bilan(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
             "crumb": f"Bilan annuel {year}",
             "plan": plan,
             "b": payload,
+            "charts": {
+                "budget": charts.budget_chart(payload),
+                "production": charts.production_chart(payload),
+            },
             "snapshot": _snapshot_info(snap),
             "years": reports.years(plan),
             "can_snapshot": can_snapshot(request.user, plan),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from observatoire.accounts.models import Organisation
-from observatoire.plans import followup
+from observatoire.plans import followup, milestones
 from observatoire.plans.forms import ActionFilterForm
 from observatoire.plans.models import (
     Action,
@@ -102,13 +102,29 @@ AXIS = 1000
 
 
 @dataclass(frozen=True)
-class Bar:
-    milestone: Milestone
+class Segment:
     start: date
     end: date
-    late: bool
     x: float
     width: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A milestone's row: one segment per occurrence of its due period ("annuel": one
+    per plan year)."""
+
+    milestone: Milestone
+    segments: list[Segment]
+    late: bool
+
+    @property
+    def start(self) -> date:
+        return self.segments[0].start
+
+    @property
+    def end(self) -> date:
+        return self.segments[-1].end
 
 
 def _x(day: date, first: date, last: date) -> float:
@@ -119,7 +135,7 @@ def _x(day: date, first: date, last: date) -> float:
 def gantt(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_plan(plan_id)
     now = today()
-    dated: list[tuple[Milestone, date, date]] = []
+    dated: list[tuple[Milestone, list[milestones.Span]]] = []
     undated: list[Milestone] = []
     for m in (
         Milestone.objects.filter(action__plan=plan)
@@ -128,20 +144,25 @@ def gantt(request: HttpRequest, plan_id: int) -> HttpResponse:
             "action__orientation__position", "action__position", "action_id", "position", "id"
         )
     ):
-        span = followup.period(m, plan)
-        if span is None:
-            undated.append(m)
+        spans = milestones.periods(m, plan)
+        if spans:
+            dated.append((m, spans))
         else:
-            dated.append((m, *span))
-    first_year = min([plan.start_year, *(s.year for _, s, _ in dated)])
-    last_year = max([plan.end_year, *(e.year for _, _, e in dated)])
+            undated.append(m)
+    first_year = min([plan.start_year, *(s[0][0].year for _, s in dated)])
+    last_year = max([plan.end_year, *(s[-1][1].year for _, s in dated)])
     first, last = date(first_year, 1, 1), date(last_year + 1, 1, 1)
     bars = []
-    for m, start, end in dated:
-        x = _x(start, first, last)
-        # A one-day period still shows as a visible mark.
-        width = max(_x(end, first, last) - x, 4.0)
-        bars.append(Bar(m, start, end, m.is_late(now), x, width))
+    for m, spans in dated:
+        segments = []
+        for start, end in spans:
+            x = _x(start, first, last)
+            # A one-day period still shows as a visible mark; recurring periods that
+            # touch each other keep a gap so that each occurrence reads on its own.
+            width = _x(end + timedelta(days=1), first, last) - x
+            gap = 1.0 if len(spans) > 1 else 0.0
+            segments.append(Segment(start, end, x + gap, max(width - 2 * gap, 4.0)))
+        bars.append(Bar(m, segments, m.is_late(now)))
     years = []
     for y in range(first_year, last_year + 1):
         x = _x(date(y, 1, 1), first, last)
