@@ -69,7 +69,9 @@ FIELDS = [
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
-def _problems(typed: pl.DataFrame, file: str, column: str, bad: pl.Series, message: str):  # type: ignore[no-untyped-def]
+def _problems(
+    typed: pl.DataFrame, file: str, column: str, bad: pl.Series, message: str
+) -> list[Problem]:
     bad = bad.fill_null(False)
     return [
         Problem(file, message, int(line), column, str(value))
@@ -78,7 +80,7 @@ def _problems(typed: pl.DataFrame, file: str, column: str, bad: pl.Series, messa
 
 
 def _refuse_values(typed: pl.DataFrame, file: str) -> None:
-    problems = []
+    problems: list[Problem] = []
     for column in VARIABLES:
         problems += _problems(
             typed, file, column, typed[column] < 0, "nombre positif ou nul attendu."
