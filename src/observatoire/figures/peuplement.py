@@ -52,15 +52,24 @@ class Section:
 class Peuplement:
     territory: Territory
     sections: tuple[Section, ...]
-    quartiers: tuple[Quartier, ...]
+    # One row per quartier and commune it lies in (the QPV file's `quartiers` table).
+    rows: tuple[Quartier, ...]
     qpv_millesime: int | None
     qpv_source: str = QPV_SOURCE_LABEL
     qpv_year: int = QPV_YEAR
 
     @property
+    def quartiers(self) -> tuple[Quartier, ...]:
+        """Each quartier once, a straddling one under the first of its communes here."""
+        return tuple({q.code: q for q in reversed(self.rows)}[c] for c in self._codes())
+
+    def _codes(self) -> list[str]:
+        return list(dict.fromkeys(q.code for q in self.rows))
+
+    @property
     def communes_qpv(self) -> tuple[str, ...]:
         """The communes with (part of) a quartier prioritaire, in COG order."""
-        return tuple(dict.fromkeys(q.code_commune for q in self.quartiers))
+        return tuple(dict.fromkeys(q.code_commune for q in self.rows))
 
 
 _OCCUPANTS = Gap(

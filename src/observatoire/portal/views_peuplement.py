@@ -27,6 +27,7 @@ def peuplement(request: HttpRequest, territory_id: str) -> HttpResponse:
             status=503,
         )
     name = figures.territory_name(t)
+    names = {c: figures.territory_name(f"COM:{c}") for c in found.communes_qpv}
     return render(
         request,
         "portal/peuplement.html",
@@ -36,6 +37,19 @@ def peuplement(request: HttpRequest, territory_id: str) -> HttpResponse:
             "name": name,
             "of_name": figures.territory_of_name(t),
             "peuplement": found,
-            "communes_qpv": [(c, figures.territory_name(f"COM:{c}")) for c in found.communes_qpv],
+            "communes_qpv": [names[c] for c in found.communes_qpv],
+            "quartiers": [
+                {
+                    "q": q,
+                    "where": f"quartier intercommunal : {q.communes}"
+                    if q.intercommunal
+                    else names[q.code_commune],
+                    "population": "non diffusée"
+                    if q.population is None
+                    else figures.french_number(q.population, 0)
+                    + (" (quartier entier)" if q.intercommunal else ""),
+                }
+                for q in found.quartiers
+            ],
         },
     )
