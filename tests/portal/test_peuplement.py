@@ -4,9 +4,10 @@ commune sheet « occupation »), the SNE demands and attributions (not loaded in
 where the file comes from), its quartiers prioritaires, and what no loaded file gives.
 
 Figures from the real extract src/observatoire/data/demo/rpls/sdes-rpls-2024-commune-
-occupation-extract.csv.gz: Lens (62498) 7,016 let of 9,052; the 32 communes of the CA in
-the file (the other 4 have no social dwelling) 40,159 let, 2,907 empty and 199 taken by an
-association, of 47,886 (no commune of the CA is secret)."""
+occupation-extract.csv.gz: Lens (62498) 7,016 let of 9,052. Bénifontaine (62107, 8 social
+dwellings) has its six occupancy counts left empty by the SDES (secret): the CA's sums and
+shares cannot be computed exactly, and the engine says « non disponible » with « 1 commune
+sans valeur connue » rather than a figure that leaves it out."""
 
 from __future__ import annotations
 
@@ -39,12 +40,12 @@ def test_occupation_of_lens_is_the_sdes_one(web) -> None:  # type: ignore[no-unt
     lens = Territory.parse("COM:62498")
     assert figures.value("lls_loues", lens).value == 7016
     assert figures.value("lls_part_loues", lens).value == pytest.approx(100 * 7016 / 9052)
+    assert figures.value("lls_part_vides", lens).value == pytest.approx(100 * 837 / 9052)
+    assert figures.value("lls_part_associations", lens).value == pytest.approx(100 * 77 / 9052)
     epci = Territory.parse(LENS_LIEVIN)
-    # A ratio of the summed counts of the communes, never a mean of their shares.
-    assert figures.value("lls_loues", epci).value == 40159
-    assert figures.value("lls_part_loues", epci).value == pytest.approx(100 * 40159 / 47886)
-    assert figures.value("lls_part_vides", epci).value == pytest.approx(100 * 2907 / 47886)
-    assert figures.value("lls_part_associations", epci).value == pytest.approx(100 * 199 / 47886)
+    for code in ("lls_loues", "lls_part_loues", "lls_part_vides", "lls_part_associations"):
+        v = figures.value(code, epci)
+        assert v.value is None and v.note == "1 commune sans valeur connue", code
 
 
 def test_lens_lievin_peuplement_page(client) -> None:  # type: ignore[no-untyped-def]
@@ -52,11 +53,11 @@ def test_lens_lievin_peuplement_page(client) -> None:  # type: ignore[no-untyped
     assert response.status_code == 200
     html = response.content.decode()
     assert "Peuplement de la CA de Lens - Liévin" in html
-    assert "40\u202f159" in _row(html, "lls_loues")
-    assert "83,9 %" in _row(html, "lls_part_loues")
-    assert "millésime 2024" in _row(html, "lls_part_loues")
-    assert "6,1 %" in _row(html, "lls_part_vides")
-    for code in ("lls_nombre", "lls_taux_vacance", "qpv_nombre", "population_qpv", "lls_part_qpv"):
+    for code in ("lls_loues", "lls_part_loues", "lls_part_vides", "lls_taux_vacance"):
+        row = _row(html, code)
+        assert "non disponible" in row and "1 commune sans valeur connue" in row, code
+        assert "millésime 2024" in row, code
+    for code in ("lls_nombre", "qpv_nombre", "population_qpv", "lls_part_qpv"):
         row = _row(html, code)
         assert "millésime" in row and "non disponible" not in row, code
     # SNE figures are for partners: the anonymous visitor sees where, not what.
@@ -73,8 +74,8 @@ def test_lens_lievin_peuplement_page(client) -> None:  # type: ignore[no-untyped
     assert "(quartier entier)" in grande
     assert "Harnes" in html.split("au moins un quartier prioritaire")[1].split("</p>")[0]
     # What the loaded files cannot tell is said, with who would.
-    assert "Enquête sur l'occupation du parc social (OPS" in html
-    assert "ressources des ménages demandeurs" in html
+    assert "occupation du parc social (OPS, obligatoire pour les bailleurs" in html
+    assert "ancienneté des ménages demandeurs et attributaires" in html
 
 
 def test_sne_not_loaded_says_where_the_file_comes_from(web) -> None:  # type: ignore[no-untyped-def]
@@ -106,8 +107,9 @@ def occupation_restricted(web) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 def test_restricted_figures_follow_the_scope(occupation_restricted: str) -> None:
-    arras = _signed_in("lecteur.arras").get(PAGE).content.decode()
+    page = "/territoires/COM:62498/peuplement/"
+    arras = _signed_in("lecteur.arras").get(page).content.decode()
     row = _row(arras, occupation_restricted)
-    assert "accès restreint" in row and "83,9" not in row and "demandez" in row
-    lens = _signed_in("lecteur.lens").get(PAGE).content.decode()
-    assert "83,9 %" in _row(lens, occupation_restricted)
+    assert "accès restreint" in row and "77,5" not in row and "demandez" in row
+    lens = _signed_in("lecteur.lens").get(page).content.decode()
+    assert "77,5 %" in _row(lens, occupation_restricted)
