@@ -75,6 +75,10 @@ SEEDS = {
         "carte_loyers/indicateurs-loyers-appartements-2018-extrait.csv", ";", 1, "loypredm2"
     ),
     "oll": ("oll/Base_OP_2021_Nationale-extrait.csv", ";", 1, "loyer_median"),
+    # Written from the documented content (tests/fixtures/copro_fragiles/README.md).
+    "copro_fragiles": (
+        "copro_fragiles/copro-fragiles-communes-2013-documente.csv", ";", 1, "NB_COPRO_D"
+    ),
 }  # fmt: skip
 READERS = list(SEEDS)
 NON_FINITE = ["NaN", "nan", "inf", "-inf", "Infinity", "-Infinity"]

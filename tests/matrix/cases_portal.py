@@ -15,6 +15,12 @@ CASES = [
     Case("portal:home", "/", expect(EVERYONE)),
     Case("portal:territory", "/territoires/COM:62498/", expect(EVERYONE)),
     Case("portal:territory", "/territoires/EPCI:246200364/?carte=" + LOVAC, expect(EVERYONE)),
+    # Peuplement: the page for everyone, each figure under its diffusion (SNE
+    # « partenaires »: « accès restreint » for the anonymous, tests/portal/test_peuplement.py);
+    # communes and EPCI only.
+    Case("portal:peuplement", "/territoires/EPCI:246200364/peuplement/", expect(EVERYONE)),
+    Case("portal:peuplement", "/territoires/COM:62498/peuplement/", expect(EVERYONE)),
+    Case("portal:peuplement", "/territoires/DEP:62/peuplement/", expect(EVERYONE, ok=404)),
     Case("portal:indicators", "/indicateurs/", expect(EVERYONE)),
     Case("portal:coverage", "/couverture/", expect(EVERYONE)),
     Case("portal:indicator", "/indicateurs/taux_vacance/", expect(EVERYONE)),

@@ -10,6 +10,8 @@ from observatoire.figures.friches import INDICATOR as FRICHES_INDICATOR
 from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.labels import aggregation_label, recipes, source_label
 from observatoire.figures.neighbours import Neighbour, Similar, similar
+from observatoire.figures.peuplement import LEVELS as PEUPLEMENT_LEVELS
+from observatoire.figures.peuplement import Peuplement, peuplement
 from observatoire.figures.provenance import SourceOrigin, origins
 from observatoire.figures.reader import DIFFUSIONS, PUBLIC, Reader, covers
 from observatoire.figures.store import cube, referential
@@ -34,6 +36,7 @@ __all__ = [
     "DIFFUSIONS",
     "FRICHES_INDICATOR",
     "NOT_LOADED",
+    "PEUPLEMENT_LEVELS",
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
@@ -42,6 +45,7 @@ __all__ = [
     "FricheSites",
     "LoadedSource",
     "Neighbour",
+    "Peuplement",
     "QueryError",
     "Reader",
     "Similar",
@@ -59,6 +63,7 @@ __all__ = [
     "french_number",
     "friche_sites",
     "origins",
+    "peuplement",
     "read_value",
     "read_values",
     "recipes",

@@ -55,39 +55,72 @@ def _flag(code: str, commune: Territory) -> Value | None:
     return v if v.value is not None else None
 
 
-def _quartiers(commune: Territory) -> list[Zonage]:
+@dataclass(frozen=True)
+class Quartier:
+    """A quartier prioritaire as the QPV file gives it, once per commune it lies in
+    (`communes`: the names of all its communes when it straddles several)."""
+
+    code_commune: str
+    code: str
+    nom: str
+    population: float | None  # the whole quartier's, even when it straddles communes
+    communes: str | None
+    intercommunal: bool
+
+
+@dataclass(frozen=True)
+class Quartiers:
+    """The quartiers of some communes, from the newest QPV slice (millesime None: no slice
+    imported)."""
+
+    millesime: int | None
+    quartiers: tuple[Quartier, ...]
+
+
+QPV_SOURCE_LABEL = "Quartiers prioritaires de la politique de la ville (2015)"
+QPV_YEAR = 2018  # the census year of the quartiers' populations (INSEE/ONPV)
+
+
+def quartiers_of(communes: list[str]) -> Quartiers:
+    """The quartiers prioritaires lying (wholly or partly) in `communes` (COG codes)."""
     slices = [i for i in list_imports(active().warehouse_dir) if i.source == "qpv"]
     if not slices:
-        return []
+        return Quartiers(None, ())
     newest = max(slices, key=lambda i: i.millesime)
     con = duckdb.connect(str(newest.path), read_only=True)
     try:
         rows = con.execute(
-            "SELECT code_qpv, nom, population, communes, intercommunal FROM quartiers "
-            "WHERE code_commune = ? ORDER BY code_qpv",
-            [commune.code],
+            "SELECT code_commune, code_qpv, nom, population, communes, intercommunal "
+            "FROM quartiers WHERE code_commune IN (SELECT unnest(?)) "
+            "ORDER BY code_commune, code_qpv",
+            [communes],
         ).fetchall()
     finally:
         con.close()
+    return Quartiers(newest.millesime, tuple(Quartier(*r) for r in rows))
+
+
+def _quartiers(commune: Territory) -> list[Zonage]:
+    found = quartiers_of([commune.code])
     out = []
-    for code, nom, population, communes, intercommunal in rows:
+    for q in found.quartiers:
         people = (
             "population non diffusée"
-            if population is None
-            else f"{population:,.0f} habitants".replace(",", "\u202f")
+            if q.population is None
+            else f"{q.population:,.0f} habitants".replace(",", "\u202f")
         )
         where = (
-            f" ; quartier intercommunal ({communes}) : population du quartier entier"
-            if intercommunal
+            f" ; quartier intercommunal ({q.communes}) : population du quartier entier"
+            if q.intercommunal
             else ""
         )
         out.append(
             Zonage(
                 "Quartier prioritaire de la politique de la ville",
-                f"{nom} ({code}), {people}{where}",
-                "Quartiers prioritaires de la politique de la ville (2015)",
-                newest.millesime,
-                2018,
+                f"{q.nom} ({q.code}), {people}{where}",
+                QPV_SOURCE_LABEL,
+                found.millesime,
+                QPV_YEAR,
                 None,
             )
         )

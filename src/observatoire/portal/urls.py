@@ -1,12 +1,24 @@
 from django.urls import path
 
-from observatoire.portal import views, views_coverage, views_explorer, views_legal, views_releases
+from observatoire.portal import (
+    views,
+    views_coverage,
+    views_explorer,
+    views_legal,
+    views_peuplement,
+    views_releases,
+)
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("territoires/<str:territory_id>/", views.territory, name="territory"),
+    path(
+        "territoires/<str:territory_id>/peuplement/",
+        views_peuplement.peuplement,
+        name="peuplement",
+    ),
     path("indicateurs/", views.indicators, name="indicators"),
     path("indicateurs/<slug:code>/", views.indicator, name="indicator"),
     path("couverture/", views_coverage.coverage, name="coverage"),

@@ -123,6 +123,7 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
             "children": ref.children(t)[:400],
             "friches": figures.friche_sites(t, reader),
             "zonages": figures.zonages_of(t),
+            "peuplement": t.level in figures.PEUPLEMENT_LEVELS,
         },
     )
 

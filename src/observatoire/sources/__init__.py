@@ -35,6 +35,7 @@ _MODULES = {
     "qpv": "qpv",
     "carte_loyers": "carte_loyers",
     "oll": "oll",
+    "copro_fragiles": "copro_fragiles",
 }
 
 
