@@ -166,7 +166,7 @@ def _decidable(actor: Any, request: AccessRequest) -> AccessRequest:
     return locked
 
 
-def _decide(actor: Any, request: AccessRequest, state: str, answer: str) -> AccessRequest:
+def _decide(actor: Any, request: AccessRequest, state: Any, answer: str) -> AccessRequest:
     request.state = state
     request.answer = answer
     request.decided = timezone.now()

@@ -124,7 +124,7 @@ def access_requests_page(request: HttpRequest) -> HttpResponse:
     AccessRequest.objects.filter(pk__in=unseen).update(seen=True)
     to_decide = access_requests.pending_for(request.user)
     for r in mine + to_decide:
-        r.territory_label = access_requests.territory_label(r.territory)  # type: ignore[attr-defined]
+        r.territory_label = access_requests.territory_label(r.territory)
     return render(
         request,
         "accounts/access_requests.html",
