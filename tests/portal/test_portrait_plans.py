@@ -8,6 +8,7 @@ listed."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ def _block(territory: str) -> str:
     html = Client().get(f"/territoires/{territory}/").content.decode()
     if 'id="plans-en-cours"' not in html:
         return ""
-    return html.split('id="plans-en-cours"')[1].split("</section>")[0]
+    return unescape(html.split('id="plans-en-cours"')[1].split("</section>")[0])
 
 
 def test_the_epci_portrait_lists_its_plh_with_its_progress(call: Any) -> None:

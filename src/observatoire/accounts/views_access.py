@@ -47,11 +47,14 @@ class AccessRequestForm(DsfrBaseForm):
         except provisioning.ProvisioningError as exc:
             raise forms.ValidationError(str(exc)) from None
 
-    def clean_indicator(self) -> str:
-        code = str(self.cleaned_data.get("indicator") or "").strip()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = str(data.get("indicator") or "").strip()
         if code and catalog().get(code) is None:
-            raise forms.ValidationError(f"Indicateur « {code} » inconnu du catalogue.")
-        return code
+            # A hidden field: its error is shown above the form.
+            self.add_error(None, f"Indicateur « {code} » inconnu du catalogue.")
+        data["indicator"] = code
+        return data
 
 
 class DecisionForm(DsfrBaseForm):
