@@ -74,7 +74,10 @@ def access_link(context: template.Context, v: Value) -> SafeString:
     form = (
         reverse("accounts:access_request")
         + "?"
-        + urlencode({"territoire": v.territory.id, "indicateur": v.indicator.code, "suivant": back})
+        + urlencode(
+            {"territoire": v.territory.id, "indicateur": v.indicator.code, "suivant": back},
+            safe=":/",  # kept as they are (allowed in a query): the link reads like the ids
+        )
     )
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
