@@ -26,6 +26,39 @@ def _invitation(organisation: str, territories: str) -> Any:
     return data
 
 
+def _access_request(territory: str) -> Any:
+    """The decision page of a pending access request on `territory` (LOVAC, diffusion
+    restreinte) by a lecteur of Arras, made anew for each role once the previous one is
+    decided: the Lot is outside the matrix animateur's scope, Lens inside."""
+
+    def path() -> str:
+        from django.contrib.auth import get_user_model
+
+        from observatoire.accounts.models import AccessRequest, Organisation, Profile
+
+        user, _ = get_user_model().objects.get_or_create(
+            username="matrice-demandeur", defaults={"email": "demandeur@matrice.test"}
+        )
+        org, _ = Organisation.objects.get_or_create(name="CU d'Arras", defaults={"kind": "epci"})
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={"organisation": org, "role": "lecteur", "territories": ["EPCI:200033579"]},
+        )
+        found, _ = AccessRequest.objects.get_or_create(
+            requester=user,
+            territory=territory,
+            diffusion="restreint",
+            state="en_attente",
+            defaults={"indicator": ACCESS_INDICATOR, "reason": "matrice"},
+        )
+        return f"/compte/acces/{found.pk}/decision/"
+
+    return path
+
+
+ACCESS_INDICATOR = "vacance_longue_duree_part"
+ACCESS_DECIDERS_LENS = ("admin", "animateur")
+
 CASES = [
     # A signed-in user asking for the sign-in page is sent on to the portal.
     Case("accounts:login", "/compte/connexion/", expect(("anonyme",), denied=302)),
@@ -114,5 +147,49 @@ CASES = [
         "accounts:password_change_done",
         "/compte/mot-de-passe/modifie/",
         expect(SIGNED_IN, anonymous=302),
+    ),
+    # « Demander l'accès » (issue #14 §5): the pages of signed-in users.
+    Case("accounts:access_requests", "/compte/acces/", expect(SIGNED_IN, anonymous=302)),
+    Case(
+        "accounts:access_request",
+        f"/compte/acces/demander/?territoire=COM:62041&indicateur={ACCESS_INDICATOR}",
+        expect(SIGNED_IN, anonymous=302),
+    ),
+    # Arras asked for: those who already read it there are told so (400), the others'
+    # request is sent (302).
+    Case(
+        "accounts:access_request",
+        "/compte/acces/demander/",
+        expect(("contributeur_lens", "lecteur_lens"), ok=302, denied=400, anonymous=302),
+        method="POST",
+        data={
+            "territory": "COM:62041",
+            "diffusion": "restreint",
+            "indicator": ACCESS_INDICATOR,
+            "reason": "matrice",
+        },
+    ),
+    # Deciding: administrators, and animateurs whose scope covers the territory.
+    Case(
+        "accounts:access_decide",
+        _access_request("COM:62498"),
+        expect(ACCESS_DECIDERS_LENS, ok=302, anonymous=302),
+        method="POST",
+        data={"decision": "accorder"},
+    ),
+    Case(
+        "accounts:access_decide",
+        _access_request("COM:46042"),
+        expect(("admin",), ok=302, anonymous=302),
+        method="POST",
+        data={"decision": "refuser", "answer": "matrice"},
+    ),
+    # An unknown request: not found for everybody signed in.
+    Case(
+        "accounts:access_decide",
+        "/compte/acces/999999999/decision/",
+        expect(SIGNED_IN, ok=404, anonymous=302),
+        method="POST",
+        data={"decision": "accorder"},
     ),
 ]

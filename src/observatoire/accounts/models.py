@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from observatoire.territories import Territory
 from observatoire.territory_fields import TerritoryField, TerritoryListField
@@ -112,6 +113,7 @@ class AuditEvent(models.Model):
         TELECHARGEMENT = "telechargement", "Téléchargement"
         VALIDATION = "validation", "Validation"
         JETON = "jeton", "Jeton d'API"
+        ACCES = "acces", "Demande d'accès"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -168,3 +170,58 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()}, {self.organisation})"
+
+
+class AccessRequest(models.Model):
+    """A signed-in user asks the animateurs of a territory for figures of a diffusion
+    level out of their reach there (issue #14 §5); granting widens the requester's scope
+    (Profile.territories), the one right the permission model knows. One pending request
+    per requester, territory and diffusion level."""
+
+    class State(models.TextChoices):
+        PENDING = "en_attente", "En attente"
+        GRANTED = "accordee", "Accordée"
+        REFUSED = "refusee", "Refusée"
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+        verbose_name="demandeur",
+    )
+    territory = TerritoryField("territoire")
+    diffusion = models.CharField("niveau de diffusion", max_length=20)
+    # The figure that prompted the request (catalog code), when it came from one.
+    indicator = models.CharField("indicateur", max_length=100, blank=True)
+    reason = models.TextField("motif de la demande")
+    state = models.CharField(
+        "état", max_length=20, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    created = models.DateTimeField("demandée le", auto_now_add=True)
+    decided = models.DateTimeField("décidée le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_decisions",
+        verbose_name="décidée par",
+    )
+    answer = models.TextField("réponse", blank=True)
+    # The requester has seen the decision on their page (the in-app message).
+    seen = models.BooleanField("réponse lue", default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "demande d'accès"
+        verbose_name_plural = "demandes d'accès"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "territory", "diffusion"],
+                condition=Q(state="en_attente"),
+                name="access_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} : {self.territory} ({self.diffusion}, {self.get_state_display()})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from observatoire.accounts import views, views_invitations, views_password
+from observatoire.accounts import views, views_access, views_invitations, views_password
 
 app_name = "accounts"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path("invitations/", views_invitations.invite, name="invite"),
     path("invitation/<str:key>/", views_invitations.accept, name="accept"),
+    path("acces/", views_access.access_requests_page, name="access_requests"),
+    path("acces/demander/", views_access.request_access, name="access_request"),
+    path("acces/<int:pk>/decision/", views_access.access_decide, name="access_decide"),
     path("mot-de-passe/oublie/", views_password.password_reset, name="password_reset"),
     path(
         "mot-de-passe/oublie/envoye/",

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from observatoire import figures
-from observatoire.accounts import audit
+from observatoire.accounts import access_requests, audit
 from observatoire.accounts.forms import LoginForm, TokenForm
 from observatoire.accounts.models import ApiToken
 from observatoire.accounts.permissions import profile_of, role_of
@@ -54,6 +54,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "tokens": ApiToken.objects.filter(user=request.user).order_by("-created"),
         "token_form": TokenForm(),
         "new_key": request.session.pop("new_token_key", None),
+        "unseen_answers": access_requests.unseen_answers(request.user),
+        "pending_to_decide": len(access_requests.pending_for(request.user)),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -21,4 +21,9 @@ def key_figures_block(context: Any, territory: Territory) -> dict[str, Any]:
         items = key_figures.key_figures(reader_of(context["request"].user), territory)
     except QueryError:
         items = []
-    return {"items": items, "summary": summary.summary(items), "territory": territory}
+    return {
+        "items": items,
+        "summary": summary.summary(items),
+        "territory": territory,
+        "request": context.get("request"),  # the « demander l'accès » links
+    }

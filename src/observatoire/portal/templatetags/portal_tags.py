@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
@@ -59,6 +60,34 @@ def status_badge(v: Value) -> SafeString:
 def access_hint(v: Value) -> str:
     """How to get a restricted cell ("" for any other value)."""
     return comparison.ACCESS_HINT if comparison.is_restricted(v) else ""
+
+
+@register.simple_tag(takes_context=True)
+def access_link(context: template.Context, v: Value) -> SafeString:
+    """Beside a restricted cell, the way to ask for it (issue #14 §5): the access request
+    form filled with the territory and indicator, or for an anonymous visitor the sign-in
+    page leading to it. "" for any other value."""
+    if not comparison.is_restricted(v):
+        return mark_safe("")
+    request = context.get("request")
+    back = request.get_full_path() if request is not None else ""
+    form = (
+        reverse("accounts:access_request")
+        + "?"
+        + urlencode(
+            {"territoire": v.territory.id, "indicateur": v.indicator.code, "suivant": back},
+            safe=":/",  # kept as they are (allowed in a query): the link reads like the ids
+        )
+    )
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        href, label = form, "Demander l'accès"
+    else:
+        href = reverse("accounts:login") + "?" + urlencode({"next": form})
+        label = "Connectez-vous pour demander l'accès"
+    return format_html(
+        '<a class="fr-link fr-text--xs" href="{}" data-access-request>{}</a>', href, label
+    )
 
 
 @register.filter
