@@ -13,6 +13,12 @@ from typing import Any
 # with (territory, user) and returns a list of mappings (see plans/apps.py).
 TERRITORY_PLANS = "territory_plans"
 
+# The plans of a territory as their bilan of a year, for the annual report's élus edition
+# and the "5 minutes" deck: a provider is called with (territory, year) and returns the
+# plans' bilan payloads, plain JSON values (see plans/reports/payloads.py BilanPayload),
+# frozen when the plan's photographie of that year was taken.
+PLAN_PROGRESS = "plan_progress"
+
 _providers: dict[str, list[Callable[..., list[Any]]]] = {}
 
 

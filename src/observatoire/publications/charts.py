@@ -3,6 +3,7 @@ the same specifications as the portrait's charts, at a fixed print width."""
 
 from __future__ import annotations
 
+import base64
 import json
 from functools import lru_cache
 from typing import Any
@@ -29,3 +30,13 @@ def svg(spec: dict[str, Any]) -> str:
     """The chart as SVG; one rendering per distinct specification in a process (a batch
     of fiches draws the same référent charts many times)."""
     return _svg(json.dumps(print_spec(spec), sort_keys=True, ensure_ascii=False))
+
+
+def png(svg_uri: str, scale: float = 2.0) -> bytes:
+    """A chart's SVG data URI (as a fiche or a frozen report holds it) as PNG, for the
+    formats that cannot embed SVG (Word, PowerPoint)."""
+    import vl_convert
+
+    svg_text = base64.b64decode(svg_uri.split(",", 1)[1]).decode()
+    data: bytes = vl_convert.svg_to_png(svg_text, scale=scale)
+    return data

@@ -23,6 +23,11 @@ def publications() -> None:
 
 
 def register_commands(cli: click.Group) -> None:
+    from observatoire.publications.deck.commands import cinq_minutes_cmd
+    from observatoire.publications.report.commands import rapport_cmd
+
+    publications.add_command(rapport_cmd)
+    publications.add_command(cinq_minutes_cmd)
     cli.add_command(publications)
 
 

@@ -13,13 +13,18 @@ def fiche_html(f: Fiche) -> str:
     return render_to_string("publications/fiche.html", {"f": f})
 
 
-def fiche_pdf(f: Fiche) -> bytes:
+def html_pdf(html: str) -> bytes:
+    """Any publication's HTML (fiche, annual report, deck) as a tagged PDF/UA-1."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # Only the charts' data: URIs are read; no file, http(s) or other protocol.
     offline = URLFetcher(allowed_protocols=("data",))
-    pdf: bytes = HTML(string=fiche_html(f), url_fetcher=offline, base_url=None).write_pdf(
+    pdf: bytes = HTML(string=html, url_fetcher=offline, base_url=None).write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True
     )
     return pdf
+
+
+def fiche_pdf(f: Fiche) -> bytes:
+    return html_pdf(fiche_html(f))

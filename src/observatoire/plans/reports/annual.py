@@ -16,6 +16,7 @@ from observatoire.plans.models import Plan, PlanType, Snapshot
 from observatoire.plans.reports import actions as reports_actions
 from observatoire.plans.reports import production as reports_production
 from observatoire.plans.reports.payloads import BilanPayload, PlanHeader
+from observatoire.territories import Territory
 
 # Bumped when the payload's shape changes; a snapshot keeps the version it was built with.
 VERSION = 1
@@ -90,3 +91,10 @@ def take_snapshot(plan: Plan, year: int, user: Any, today: date | None = None) -
         payload = bilan_payload(plan, year, today)
         Snapshot.objects.filter(plan=plan, year=year).delete()
         return Snapshot.objects.create(plan=plan, year=year, taken_by=user, payload=payload)
+
+
+def territory_bilans(territory: Territory, year: int) -> list[BilanPayload]:
+    """The bilan of `year` of every plan of `territory` running that year (the frozen
+    photographie when one was taken): what the PLAN_PROGRESS port offers publications."""
+    plans = Plan.objects.filter(territory=territory, start_year__lte=year, end_year__gte=year)
+    return [bilan(plan, year)[0] for plan in plans.order_by("start_year", "pk")]
