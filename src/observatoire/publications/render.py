@@ -6,20 +6,24 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from observatoire.figures import PUBLIC, Reader
+from observatoire.publications import commentary
 from observatoire.publications.fiche import Fiche
 
 
-def fiche_html(f: Fiche) -> str:
-    return render_to_string("publications/fiche.html", {"f": f})
+def fiche_html(f: Fiche, reader: Reader = PUBLIC) -> str:
+    # The team's commentary of each section the reader may read (publications.commentary).
+    notes = commentary.shown(f.territory, reader)
+    return render_to_string("publications/fiche.html", {"f": f, "commentaries": notes})
 
 
-def fiche_pdf(f: Fiche) -> bytes:
+def fiche_pdf(f: Fiche, reader: Reader = PUBLIC) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # Only the charts' data: URIs are read; no file, http(s) or other protocol.
     offline = URLFetcher(allowed_protocols=("data",))
-    pdf: bytes = HTML(string=fiche_html(f), url_fetcher=offline, base_url=None).write_pdf(
+    pdf: bytes = HTML(string=fiche_html(f, reader), url_fetcher=offline, base_url=None).write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True
     )
     return pdf

@@ -1,9 +1,23 @@
 from django.urls import path
 
-from observatoire.publications import views
+from observatoire.publications import views, views_commentary, views_follows
 
 app_name = "publications"
 
 urlpatterns = [
     path("fiches/<str:territory_id>.pdf", views.fiche_view, name="fiche"),
+    path(
+        "commentaires/<str:territory_id>/<slug:theme_slug>/",
+        views_commentary.edit,
+        name="commentary",
+    ),
+    path(
+        "commentaires/<str:territory_id>/<slug:theme_slug>/restaurer/<int:version>/",
+        views_commentary.restore,
+        name="commentary_restore",
+    ),
+    path("suivis/", views_follows.mine, name="follows"),
+    path("suivis/suivre/", views_follows.follow, name="follow"),
+    path("suivis/<int:pk>/arreter/", views_follows.unfollow, name="unfollow"),
+    path("suivis/notifications/lues/", views_follows.read_all, name="notifications_read"),
 ]
