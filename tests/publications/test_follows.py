@@ -28,20 +28,22 @@ def _user(name: str, role: str, scope: list[str]) -> Any:
 
 
 def _as_before(follow: Any, code: str) -> tuple[Any, Any]:
-    """Make the follow's last seen value of `code` the one of the previous year of the
-    real series (what the previous build held as latest); returns (previous, current)."""
+    """Make the follow's last seen value of `code` what the previous build held: the
+    previous year of the real series, or nothing when the source has one millésime only
+    (its first import); returns (what was seen, the current value)."""
     from observatoire import figures
 
     series = [v for v in figures.series(code, follow.territory) if v.value is not None]
-    old, now = series[-2], series[-1]
-    follow.seen[code] = {
-        "year": old.year,
-        "millesime": old.millesime,
-        "value": old.value,
-        "formatted": old.formatted(),
-    }
+    now = series[-1]
+    if len(series) > 1:
+        old = series[-2]
+        seen = {"year": old.year, "millesime": old.millesime, "value": old.value}
+        seen["formatted"] = old.formatted()
+    else:
+        seen = {"year": None, "millesime": None, "value": None, "formatted": "non disponible"}
+    follow.seen[code] = seen
     follow.save()
-    return old, now
+    return seen, now
 
 
 def _alertes(web: Settings) -> str:
@@ -69,7 +71,7 @@ def test_a_followed_value_that_changes_is_told_once(client, web: Settings, mailo
     assert "1 notification pour 1 utilisateur." in _alertes(web)
     (note,) = follows.Notification.objects.filter(user=user)
     # "Taux de vacance de Lens : 9,1 % → 9,4 %, 2022 (nouveau millésime 2022)"
-    expected = f"Taux de vacance de Lens : {old.formatted()} → {now.formatted()}, {now.year}"
+    expected = f"Taux de vacance de Lens : {old['formatted']} → {now.formatted()}, {now.year}"
     assert note.text.startswith(expected), note.text
     assert "," in now.formatted()  # French decimal comma
     (mail,) = mailoutbox
@@ -99,14 +101,13 @@ def test_a_restricted_value_is_never_told(client, web: Settings, mailoutbox) -> 
     # whose scope covers Lens is told; the reader of Arras gets nothing about it.
     lens = _user("lecteur-lens", "lecteur", ["EPCI:246200364"])
     arras = _user("lecteur-arras", "lecteur", ["EPCI:200033579"])
-    told = {}
     for user in (lens, arras):
         follow = follows.start(user, LENS)
         assert (LOVAC in follow.seen) == (user is lens)
-        old, now = _as_before(follow, LOVAC)
-        told[user.username] = (old, now)
+        _, now = _as_before(follow, LOVAC)
     _alertes(web)
-    assert [n.indicator for n in follows.Notification.objects.filter(user=lens)] == [LOVAC]
+    (note,) = follows.Notification.objects.filter(user=lens)
+    assert note.indicator == LOVAC and now.formatted() in note.text
     assert not follows.Notification.objects.filter(user=arras).exists()
     assert [m.to for m in mailoutbox] == [["lecteur-lens@suivi.test"]]
     # Nor can Arras follow LOVAC on Lens by name.
