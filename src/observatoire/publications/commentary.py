@@ -134,10 +134,13 @@ def changed(version: Commentary) -> list[Changed]:
         if was is None or current is None or current["value"] is None:
             continue
         if any(was.get(k) != current[k] for k in ("year", "millesime", "value")):
-            before = f"{was.get('formatted')} ({was.get('year')})"
-            after = f"{current['formatted']} ({current['year']})"
-            out.append(Changed(ind.label, before, after))
+            out.append(Changed(ind.label, _dated(was), _dated(current)))
     return out
+
+
+def _dated(state: dict[str, Any]) -> str:
+    year = state.get("year")
+    return f"{state.get('formatted')} ({year})" if year is not None else str(state.get("formatted"))
 
 
 def history(territory: Territory, theme: str) -> list[Commentary]:
