@@ -110,8 +110,11 @@ def test_a_restricted_value_is_never_told(client, web: Settings, mailoutbox) -> 
     assert note.indicator == LOVAC and now.formatted() in note.text
     assert not follows.Notification.objects.filter(user=arras).exists()
     assert [m.to for m in mailoutbox] == [["lecteur-lens@suivi.test"]]
-    # Nor can Arras follow LOVAC on Lens by name.
+    # Nor is it offered on Lens' portrait to Arras, nor can Arras follow it by name.
     client.force_login(arras)
+    html = client.get("/territoires/COM:62498/").content.decode()
+    assert 'data-follow="COM:62498/taux_vacance"' in html
+    assert f'data-follow="COM:62498/{LOVAC}"' not in html
     response = client.post(
         "/publications/suivis/suivre/", {"territoire": "COM:62498", "indicateur": LOVAC}
     )
