@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from observatoire.errors import EXIT_INPUT, UserError
 from observatoire.settings import Settings
+from observatoire.words import counted
 
 console = Console()
 err = Console(stderr=True)
@@ -68,3 +69,27 @@ def fiches_cmd(settings: Settings, territories: tuple[str, ...], out: Path) -> N
         err.print(f"[red]Échec[/] {t.id} : {escape(reason)}", highlight=False)
     if outcome.failed:
         raise click.exceptions.Exit(EXIT_INPUT)
+
+
+@publications.command(
+    "alertes",
+    help="Prévient les utilisateurs qui suivent un territoire ou un indicateur (page « Mes "
+    "suivis ») de ce qui a changé depuis leur dernier passage : nouvelle valeur, nouveau "
+    "millésime ; notification dans le portail et courriel. À lancer après chaque "
+    "« observatoire build » (ou chaque jour par cron).",
+)
+@click.pass_obj
+def alertes_cmd(settings: Settings) -> None:
+    from observatoire.startup import start
+
+    start(settings)
+    from observatoire import figures
+    from observatoire.publications import follows
+
+    figures.cube()  # no cube: the French message, and nothing is compared
+    told = follows.run()
+    users = {n.user_id for n in told}
+    console.print(
+        f"{counted(len(told), 'notification')} pour {counted(len(users), 'utilisateur')}.",
+        highlight=False,
+    )

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from observatoire.figures import PUBLIC, Reader
+from observatoire.publications import commentary
 from observatoire.publications.fiche import Fiche
 
 
-def fiche_html(f: Fiche) -> str:
-    return render_to_string("publications/fiche.html", {"f": f})
+def fiche_html(f: Fiche, reader: Reader = PUBLIC) -> str:
+    # The team's commentary of each section the reader may read (publications.commentary).
+    notes = commentary.shown(f.territory, reader)
+    return render_to_string("publications/fiche.html", {"f": f, "commentaries": notes})
 
 
 def html_pdf(html: str) -> bytes:
@@ -26,5 +30,5 @@ def html_pdf(html: str) -> bytes:
     return pdf
 
 
-def fiche_pdf(f: Fiche) -> bytes:
-    return html_pdf(fiche_html(f))
+def fiche_pdf(f: Fiche, reader: Reader = PUBLIC) -> bytes:
+    return html_pdf(fiche_html(f, reader))

@@ -21,10 +21,11 @@ def fiche_view(request: HttpRequest, territory_id: str) -> HttpResponse:
     except TerritoryError as exc:
         raise Http404(str(exc)) from None
     try:
-        f = fiche(t, reader_of(request.user))
+        reader = reader_of(request.user)
+        f = fiche(t, reader)
     except QueryError as exc:
         return refusals.error_page(request, 503, "Données absentes", str(exc))
-    response = HttpResponse(fiche_pdf(f), content_type="application/pdf")
+    response = HttpResponse(fiche_pdf(f, reader), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename(t)}"'
     # A fiche made for a signed-in reader may hold restricted figures: never cached.
     response["Cache-Control"] = "private, no-store"
