@@ -15,7 +15,7 @@ from typing import Any
 
 import tomli_w
 
-from observatoire.sources.declared import ABSENT, DIFFUSIONS, KEYS, LEVELS
+from observatoire.figures.declared import ABSENT, DIFFUSIONS, KEYS, LEVELS
 
 # The scalar sections in the order of docs/sources-declarees/README.md.
 SECTIONS = ("source", "convention", "territory", "year", "secrecy", "file")

@@ -17,6 +17,7 @@ from observatoire.problems import Problem
 from observatoire.settings import active
 from observatoire.sources import SourceError, declared
 from observatoire.sources.base import LINE
+from observatoire.sources.declared import ABSENT, DIFFUSIONS, KEYS, LEVELS
 from observatoire.territories import Level, Territory
 from observatoire.warehouse.imports import ImportResult, import_file
 from observatoire.warehouse.store import list_imports
@@ -58,6 +59,12 @@ def declared_sources(today: date | None = None) -> list[DeclaredSource]:
         )
         for d in declared.registered().values()
     ]
+
+
+def declaration_text(name: str) -> str | None:
+    """The TOML of a registered declaration (the declaration form edits it)."""
+    decl = declared.registered().get(name)
+    return decl.text if decl is not None else None
 
 
 @dataclass(frozen=True)
@@ -122,10 +129,15 @@ def import_declared(
 
 
 __all__ = [
+    "ABSENT",
+    "DIFFUSIONS",
+    "KEYS",
+    "LEVELS",
     "Checked",
     "DeclaredSource",
     "SourceError",
     "check_declared",
+    "declaration_text",
     "declared_sources",
     "import_declared",
 ]

@@ -18,9 +18,9 @@ from observatoire.accounts.models import AuditEvent
 from observatoire.accounts.permissions import role_of
 from observatoire.accounts.refusals import forbidden
 from observatoire.contributions import declaration_form as form
+from observatoire.figures.declared import SourceError, declaration_text
 from observatoire.indicators.declared import register
 from observatoire.settings import active
-from observatoire.sources import SourceError, declared
 
 NOT_ALLOWED = "La déclaration d'une source est réservée aux administrateurs de l'observatoire."
 FILE = "formulaire"
@@ -106,8 +106,8 @@ def declaration(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) != "admin":
         return forbidden(request, NOT_ALLOWED)
     if request.method != "POST":
-        decl = declared.registered().get(request.GET.get("source", ""))
-        return _page(request, form.initial(decl.text) if decl else {})
+        text = declaration_text(request.GET.get("source", ""))
+        return _page(request, form.initial(text) if text else {})
     data = form.declaration({k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
     text = form.toml(data)
     try:
