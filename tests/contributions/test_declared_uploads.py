@@ -21,8 +21,10 @@ from observatoire.warehouse.store import list_imports
 DEPOSIT = "/contributions/sources-declarees/deposer/"
 LIST = "/contributions/sources-declarees/depots/"
 HEAD = "COMMUNE;ANNEE;ASSIGNATIONS;CFP_ACCORDES\n"
-# Lens and Liévin, communes of the CA de Lens-Liévin.
-LENS_FILE = HEAD + "62498;2024;40;3\n62510;2024;12;1\n"
+# Lens and Liévin, communes of the CA de Lens-Liévin. No value under the CCAPEX secrecy
+# threshold (3): a masked commune whose EPCI is published blocks the build (issue #13
+# stop note, indicators/secrecy.py), which is not what these tests are about.
+LENS_FILE = HEAD + "62498;2024;40;5\n62510;2024;12;4\n"
 BAILLEUR = {"organisation": "Pas-de-Calais Habitat", "kind": "bailleur"}
 
 
@@ -109,7 +111,7 @@ def test_rows_outside_the_partner_territory_are_refused_with_their_line(
         DEPOSIT, {"source": "ccapex", "fichier": csv(HEAD + "62498;2024;40;3\n62041;2024;9;0\n")}
     )
     text = page.content.decode()
-    assert page.status_code == 200 and "rien n&#x27;a été enregistré" in text
+    assert page.status_code == 200 and "rien n'a été enregistré" in text
     assert re.search(
         r"<td>3</td>\s*<td>COMMUNE</td>\s*<td><code>COM:62041</code></td>\s*"
         r"<td>Territoire hors de votre périmètre.</td>",
@@ -149,7 +151,8 @@ def test_a_bad_file_is_refused_when_sent_and_a_refusal_needs_a_reason(
     upload.refresh_from_db()
     assert (upload.status, upload.reason) == ("refuse", "Année 2024 incomplète")
     assert partner.get(LIST).content.decode().count("Année 2024 incomplète") == 1
-    assert AuditEvent.objects.get(action="validation").detail["decision"] == "refuser"
+    refused = AuditEvent.objects.get(action="validation", target__contains="ccapex")
+    assert refused.detail["decision"] == "refuser"
     assert list_imports(ccapex.warehouse_dir) == []
 
 
