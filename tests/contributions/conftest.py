@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from observatoire.settings import Settings
+from observatoire.indicators.declared import declare
+from observatoire.settings import Settings, activate
+
+DOCS = Path(__file__).parents[2] / "docs" / "sources-declarees"
 
 LENS_EPCI = "EPCI:246200364"
 LENS, LIEVIN, ARRAS = "COM:62498", "COM:62510", "COM:62041"
@@ -48,5 +54,21 @@ def signed_in(make_user: Callable[..., Any]) -> Callable[..., Client]:
         c.user = make_user(role, territories, **kwargs)  # type: ignore[attr-defined]
         c.force_login(c.user)  # type: ignore[attr-defined]
         return c
+
+    return make
+
+
+@pytest.fixture
+def declared_dir(web: Settings, tmp_path: Path) -> Callable[[date], Settings]:
+    """A data dir of its own with the CCAPEX declaration ending on `end`, made active."""
+
+    def make(end: date) -> Settings:
+        settings = Settings(data_dir=tmp_path / "data")
+        text = (DOCS / "ccapex.toml").read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^end = .*$", f"end = {end.isoformat()}", text)
+        path = tmp_path / "ccapex.toml"
+        path.write_text(text, encoding="utf-8")
+        declare(settings, path)
+        return activate(settings)
 
     return make

@@ -10,32 +10,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from django.test import Client
 from tests.contributions.conftest import LENS_EPCI
 
 from observatoire.indicators.declared import declare
-from observatoire.settings import Settings, activate
+from observatoire.settings import Settings
 from observatoire.warehouse.store import list_imports
 
 DOCS = Path(__file__).parents[2] / "docs" / "sources-declarees"
 PAGE = "/contributions/sources-declarees/"
-
-
-@pytest.fixture
-def declared_dir(web: Settings, tmp_path: Path) -> Callable[[date], Settings]:
-    """A data dir of its own with the CCAPEX declaration ending on `end`, made active."""
-
-    def make(end: date) -> Settings:
-        settings = Settings(data_dir=tmp_path / "data")
-        text = (DOCS / "ccapex.toml").read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^end = .*$", f"end = {end.isoformat()}", text)
-        path = tmp_path / "ccapex.toml"
-        path.write_text(text, encoding="utf-8")
-        declare(settings, path)
-        return activate(settings)
-
-    return make
 
 
 def csv(text: str, name: str = "ccapex-2024.csv") -> io.BytesIO:

@@ -67,6 +67,23 @@ def _arras_upload_id() -> int:
     return upload.pk
 
 
+def _declared_upload_id(author: str = "") -> int:
+    """A pending file of a declared source on Lens: its author (the matrix contributeur
+    of the CA de Lens-Liévin, or nobody) and the animateurs whose scope holds Lens."""
+    from django.contrib.auth import get_user_model
+
+    from observatoire.contributions.models import DeclaredUpload
+
+    user = get_user_model().objects.get(username=f"matrice-{author}") if author else None
+    upload, _ = DeclaredUpload.objects.get_or_create(
+        file_name=f"matrice-{author or 'personne'}.csv",
+        defaults={"author": user, "source": "ccapex", "content": b"COMMUNE;ANNEE\n",
+                  "digest": "0" * 64, "territories": ["COM:62498"], "millesime": 2090,
+                  "rows": 1},
+    )  # fmt: skip
+    return upload.pk
+
+
 def _survey_id(title: str = "Enquête de la matrice des droits", creator: str = "") -> int:
     from django.contrib.auth import get_user_model
 
@@ -169,6 +186,60 @@ CASES = [
         expect(MANAGERS, ok=404, anonymous=302),
         method="POST",
         data={"source": "source-inexistante"},
+    ),
+    # The declaration form: administrators only.
+    Case(
+        "contributions:declaration",
+        "/contributions/sources-declarees/declarer/",
+        expect(("admin",), anonymous=302),
+    ),
+    Case(
+        "contributions:declaration",
+        "/contributions/sources-declarees/declarer/",
+        expect(("admin",), anonymous=302),
+        method="POST",
+        data={"source.name": ""},
+    ),
+    # Partner files of a declared source: sent by contributeurs, animateurs and admins
+    # with a scope; seen by their author and decided by the animateurs in scope.
+    Case(
+        "contributions:declared_deposit",
+        "/contributions/sources-declarees/deposer/",
+        expect(PROPOSERS, anonymous=302),
+    ),
+    Case(
+        "contributions:declared_deposit",
+        "/contributions/sources-declarees/deposer/",
+        expect(PROPOSERS, ok=404, anonymous=302),
+        method="POST",
+        data={"source": "source-inexistante"},
+    ),
+    Case(
+        "contributions:declared_uploads",
+        "/contributions/sources-declarees/depots/",
+        expect(PROPOSERS, anonymous=302),
+    ),
+    Case(
+        "contributions:declared_upload",
+        lambda: f"/contributions/sources-declarees/depots/{_declared_upload_id()}/",
+        expect(MANAGERS, anonymous=302),
+    ),
+    Case(
+        "contributions:declared_upload",
+        lambda: (
+            f"/contributions/sources-declarees/depots/{_declared_upload_id('contributeur_lens')}/"
+        ),
+        expect(PROPOSERS, anonymous=302),
+    ),
+    Case(
+        "contributions:declared_decide",
+        lambda: (
+            f"/contributions/sources-declarees/depots/{_declared_upload_id('contributeur_lens')}"
+            "/decision/"
+        ),
+        expect(MANAGERS, anonymous=302),
+        method="POST",
+        data={"decision": ""},
     ),
     Case("contributions:surveys", "/contributions/enquetes/", expect(SIGNED_IN, anonymous=302)),
     Case(

@@ -11,7 +11,7 @@ from django.db import models
 from observatoire.accounts.authored import Authored
 from observatoire.accounts.models import Organisation
 from observatoire.plans.models import Operation, Product
-from observatoire.territory_fields import TerritoryField
+from observatoire.territory_fields import TerritoryField, TerritoryListField
 
 
 class FigureContribution(Authored):
@@ -108,6 +108,49 @@ class UploadRow(models.Model):
 
     class Meta:
         ordering = ["upload", "sheet", "line"]
+
+
+class DeclaredUpload(Authored):
+    """A partner's file of a declared source (docs/sources-declarees/), checked when sent
+    and kept pending until an animateur in scope validates it (it is then imported into
+    the warehouse) or refuses it with a reason. The file is kept in the database: it is
+    small, and it goes with the decision's transaction."""
+
+    class Status(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente de validation"
+        VALIDE = "valide", "Validé et importé"
+        REFUSE = "refuse", "Refusé"
+
+    source = models.CharField("source déclarée", max_length=40)
+    file_name = models.CharField("fichier", max_length=300)
+    content = models.BinaryField("contenu")
+    digest = models.CharField("empreinte SHA-256", max_length=64)
+    # The file's territories when it was sent: who may validate it.
+    territories = TerritoryListField("territoires", default=list)
+    millesime = models.PositiveSmallIntegerField("millésime")
+    rows = models.PositiveIntegerField("lignes")
+    status = models.CharField(
+        "état", max_length=20, choices=Status.choices, default=Status.EN_ATTENTE
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidé par",
+    )
+    reason = models.CharField("motif du refus", max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "dépôt d'une source déclarée"
+        verbose_name_plural = "dépôts de sources déclarées"
+        indexes = [models.Index(fields=["status", "source"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.file_name}"
 
 
 class Survey(models.Model):

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from observatoire.contributions.views import declared, figures, home, surveys, uploads, usage
+from observatoire.contributions.views import (
+    declarations,
+    declared,
+    declared_uploads,
+    figures,
+    home,
+    surveys,
+    uploads,
+    usage,
+)
 
 app_name = "contributions"
 
@@ -18,6 +27,19 @@ urlpatterns: list = [
     path("depots/modele.xlsx", uploads.template, name="upload_template"),
     path("depots/<int:pk>/", uploads.upload_detail, name="upload_detail"),
     path("sources-declarees/", declared.declared, name="declared"),
+    path("sources-declarees/declarer/", declarations.declaration, name="declaration"),
+    path("sources-declarees/deposer/", declared_uploads.deposit, name="declared_deposit"),
+    path("sources-declarees/depots/", declared_uploads.uploads, name="declared_uploads"),
+    path(
+        "sources-declarees/depots/<int:pk>/",
+        declared_uploads.upload_detail,
+        name="declared_upload",
+    ),
+    path(
+        "sources-declarees/depots/<int:pk>/decision/",
+        declared_uploads.decide,
+        name="declared_decide",
+    ),
     path("statistiques/", usage.dashboard, name="usage"),
     path("enquetes/", surveys.surveys, name="surveys"),
     path("enquetes/nouvelle/", surveys.survey_create, name="survey_create"),

@@ -11,10 +11,13 @@ from pathlib import Path
 import polars as pl
 
 from observatoire import sources
+from observatoire.figures.provenance import PROVIDED
 from observatoire.figures.reader import Reader
 from observatoire.problems import Problem
 from observatoire.settings import active
 from observatoire.sources import SourceError, declared
+from observatoire.sources.base import LINE
+from observatoire.sources.declared import ABSENT, DIFFUSIONS, KEYS, LEVELS
 from observatoire.territories import Level, Territory
 from observatoire.warehouse.imports import ImportResult, import_file
 from observatoire.warehouse.store import list_imports
@@ -58,23 +61,83 @@ def declared_sources(today: date | None = None) -> list[DeclaredSource]:
     ]
 
 
-def import_declared(name: str, path: Path, reader: Reader) -> ImportResult:
-    """Import a file of the declared source `name` for `reader`: every territory of the
-    file must be in the reader's scope (SourceError: every problem located)."""
-    if name not in declared.registered():
+def declaration_text(name: str) -> str | None:
+    """The TOML of a registered declaration (the declaration form edits it)."""
+    decl = declared.registered().get(name)
+    return decl.text if decl is not None else None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file of a declared source that passed every check: what it would import."""
+
+    millesime: int
+    rows: int
+    territories: tuple[Territory, ...]
+    # (territory, year, variable, value, status), sorted: what the validator previews.
+    values: tuple[tuple[Territory, int, str, float | None, str], ...]
+
+
+def check_declared(name: str, path: Path, reader: Reader) -> Checked:
+    """Read a file of the declared source `name` as the import would, and check that
+    every row's territory is in the reader's scope (SourceError: every problem located,
+    a row outside the scope by its line)."""
+    decl = declared.registered().get(name)
+    if decl is None:
         raise SourceError([Problem(path.name, f"source « {name} » non déclarée.")])
-    batch = sources.get(name).read(path)
-    observations = batch.tables["observations"]
-    assert isinstance(observations, pl.DataFrame)  # the declared reader's frame
-    codes = observations.select("level", "code").unique().sort("code")
+    typed = declared.typed_rows(decl, path)
+    column = decl.territory_column
     outside = [
-        Problem(path.name, "territoire hors de votre périmètre.", value=f"{level}:{code}")
-        for level, code in codes.iter_rows()
-        if not reader.in_scope(Territory(Level(level), code))
+        Problem(
+            path.name,
+            "territoire hors de votre périmètre.",
+            int(line),
+            column,
+            f"{decl.level}:{code}",
+        )
+        for line, code in typed.select(LINE, column).iter_rows()
+        if not reader.in_scope(Territory(Level(decl.level), code))
     ]
     if outside:
         raise SourceError(outside)
-    return import_file(active(), name, path)
+    batch = sources.get(name).read(path)
+    observations = batch.tables["observations"]
+    assert isinstance(observations, pl.DataFrame)  # the declared reader's frame
+    values = tuple(
+        (Territory(Level(level), code), int(year), variable, value, str(status))
+        for level, code, year, variable, value, status in observations.select(
+            "level", "code", "year", "variable", "value", "status"
+        ).iter_rows()
+    )
+    return Checked(
+        millesime=batch.millesime,
+        rows=batch.row_count,
+        territories=tuple(sorted({v[0] for v in values}, key=str)),
+        values=values,
+    )
 
 
-__all__ = ["DeclaredSource", "SourceError", "declared_sources", "import_declared"]
+def import_declared(
+    name: str, path: Path, reader: Reader, *, provided_by: str = ""
+) -> ImportResult:
+    """Import a file of the declared source `name` for `reader`: every territory of the
+    file must be in the reader's scope (SourceError: every problem located).
+    `provided_by`: the partner who sent the file, kept in the import's provenance."""
+    check_declared(name, path, reader)
+    notes = (f"{PROVIDED}{provided_by}",) if provided_by else ()
+    return import_file(active(), name, path, notes=notes)
+
+
+__all__ = [
+    "ABSENT",
+    "DIFFUSIONS",
+    "KEYS",
+    "LEVELS",
+    "Checked",
+    "DeclaredSource",
+    "SourceError",
+    "check_declared",
+    "declaration_text",
+    "declared_sources",
+    "import_declared",
+]

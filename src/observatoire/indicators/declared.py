@@ -61,7 +61,15 @@ def declare(settings: Settings, path: Path) -> tuple[Declaration, dict[str, Indi
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SourceError([Problem(path.name, "encodage invalide : UTF-8 attendu.")]) from None
-    decl, indicators = check(settings, text, path.name)
+    return register(settings, text, path.name)
+
+
+def register(
+    settings: Settings, text: str, file: str
+) -> tuple[Declaration, dict[str, Indicator], bool]:
+    """Check a declaration's text (`file` names it in the problems) and register it: what
+    `declare` does with a file, and the declaration form with the TOML it writes."""
+    decl, indicators = check(settings, text, file)
     where = folder(settings)
     where.mkdir(parents=True, exist_ok=True)
     final = where / f"{decl.name}.toml"

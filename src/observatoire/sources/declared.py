@@ -296,6 +296,11 @@ def _part(decl: Declaration, codes: pl.Series) -> str:
 
 def read(decl: Declaration, path: Path, millesime: int | None = None, **_: object) -> Batch:
     """One file of a declared source -> observations (level, code, year, variable...)."""
+    return _batch(decl, path, typed_rows(decl, path), millesime)
+
+
+def typed_rows(decl: Declaration, path: Path) -> pl.DataFrame:
+    """The file's rows, typed and checked, with their line (LINE): SourceError otherwise."""
     raw = read_rows(path, sep=decl.separator, encodings=("utf-8", "cp1252"))
     code = decl.territory_column
     fields = [Field(code, "commune" if decl.level == "COM" else "code", nullable=False)]
@@ -318,6 +323,11 @@ def read(decl: Declaration, path: Path, millesime: int | None = None, **_: objec
         ]
     if problems:
         raise SourceError(problems)
+    return typed
+
+
+def _batch(decl: Declaration, path: Path, typed: pl.DataFrame, millesime: int | None) -> Batch:
+    code = decl.territory_column
     variables = {v.name: v.name for v in decl.variables}
     if decl.year_column:
         years = sorted(int(y) for y in typed[decl.year_column].unique())

@@ -134,11 +134,13 @@ def import_file(
     complete: tuple[str, ...] = (),
     *,
     accept_fewer: bool = False,
+    notes: tuple[str, ...] = (),
 ) -> ImportResult:
     """Read, validate and store `path` as source `source_name`. Raises SourceError, and
     ShrinkError (one of them) when it would replace a stored slice with far fewer rows
     or territories, unless `accept_fewer`.
-    `complete`: départements declared whole in the file (DVF, see sources.dvf_coverage)."""
+    `complete`: départements declared whole in the file (DVF, see sources.dvf_coverage).
+    `notes`: added to the reader's in the provenance (who provided a partner's file)."""
     info = sources.get(source_name, settings)
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
@@ -172,7 +174,7 @@ def import_file(
             "sha256": sha256(path),
             "row_count": batch.row_count,
             "imported_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "notes": " | ".join(batch.notes),
+            "notes": " | ".join([*batch.notes, *notes]),
             "perimeter": batch.perimeter,
         }
         con.execute(
@@ -195,5 +197,5 @@ def import_file(
         path=final,
         rows=batch.row_count,
         replaced=replaced,
-        notes=tuple(batch.notes),
+        notes=(*batch.notes, *notes),
     )

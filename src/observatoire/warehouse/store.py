@@ -141,12 +141,13 @@ def promote(con: duckdb.DuckDBPyConnection, tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
-def list_imports(root: Path) -> list[StoredImport]:
-    """Every stored slice with its provenance, ordered by source then millésime."""
+def list_imports(root: Path, source: str | None = None) -> list[StoredImport]:
+    """Every stored slice (of `source`, or of all) with its provenance, ordered by source
+    then millésime."""
     out: list[StoredImport] = []
     if not root.exists():
         return out
-    for path in sorted(root.glob("*/*.duckdb")):
+    for path in sorted(root.glob(f"{source or '*'}/*.duckdb")):
         # `.staging` holds files being written (or left by a killed process), not imports.
         if path.name.startswith(".") or path.parent.name.startswith("."):
             continue

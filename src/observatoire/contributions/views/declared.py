@@ -41,7 +41,10 @@ def _may_import(user: Any) -> bool:
 
 def _page(request: HttpRequest, **context: Any) -> HttpResponse:
     context.update(
-        title="Sources déclarées", sources=declared_sources(), max_upload_mb=active().max_upload_mb
+        title="Sources déclarées",
+        sources=declared_sources(),
+        max_upload_mb=active().max_upload_mb,
+        is_admin=role_of(request.user) == "admin",
     )
     return render(request, "contributions/declared.html", context)
 

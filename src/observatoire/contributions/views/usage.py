@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from observatoire.accounts.refusals import forbidden
 from observatoire.contributions import access, usage
+from observatoire.contributions.views.declared_uploads import provided
 
 
 @login_required
@@ -28,5 +29,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "chart": usage.chart_spec(board.months),
             "active_days": usage.ACTIVE_DAYS,
+            "provided": provided(request.user),
         },
     )
