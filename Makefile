@@ -93,6 +93,7 @@ bench: $(STAMP) $(TILES)
 	$(MAKE) --no-print-directory bench-portal || status=1; \
 	$(MAKE) --no-print-directory bench-load || status=1; \
 	$(BIN)/python -m bench.fiches || status=1; \
+	$(BIN)/python -m bench.releases || status=1; \
 	$(MAKE) --no-print-directory bench-maps || status=1; \
 	exit $$status
 

@@ -88,3 +88,18 @@ def with_million_lines(
                 xml.write(block)
             xml.write(b"</sheetData></worksheet>")
     return out.getvalue()
+
+
+class CountingConnection:
+    """A DuckDB connection that records the queries sent to it (set as a Cube's `con`)."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self.queries: list[str] = []
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        self.queries.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
+from scipy.optimize import linprog
 
-from observatoire.indicators.audit import DisclosureError
 from observatoire.indicators.catalog import get as indicator
-from observatoire.indicators.cube import build, referential_for
+from observatoire.indicators.cube import build, check_secrecy, referential_for
 from observatoire.indicators.query import Cube
 from observatoire.settings import Settings
 from observatoire.sources import SourceError, get
@@ -115,19 +116,68 @@ def test_below_11_is_masked_and_the_shares_are_ratios_of_sums(cube: Cube) -> Non
     assert cube.value("pppi_nombre", Territory.parse("COM:62119")).status == "secret"
 
 
-def test_a_value_below_11_that_the_published_total_would_give_away_is_never_published(
-    tmp_path: Path,
-) -> None:
-    """Ablain-Saint-Nazaire at 7 in a CA whose every other commune is published: the
-    complementary mask chosen today (the smallest commune) does not hold against the
-    audit's a priori bounds for a sum, so the build refuses rather than disclose, and the
-    cube in place is kept (engine limitation reported to the lead)."""
-    settings = Settings(data_dir=tmp_path / "d")
-    import_file(settings, "pppi", FIXTURE)
-    build(settings)
-    before = settings.cube_path.read_bytes()
-    path = _edited(tmp_path, "62001;Commune 62001;500;20", "62001;Commune 62001;500;7")
+def _interval_of_a_masked_commune(
+    cube: Cube, masked: str, counts: dict[str, int]
+) -> tuple[float, float]:
+    """The attack of docs/methodes.md « Secret statistique » written out on the CA alone:
+    the published EPCI total minus its published communes is the sum of its masked
+    communes; each commune lies between the smallest and largest published commune value
+    (widened to its own value, as the model does)."""
+    communes = {
+        t.code: cube.value("pppi_nombre", t)
+        for t in cube.ref.children(CALL)
+        if cube.value("pppi_nombre", t).status != "missing"
+    }
+    shown = {c: v.value for c, v in communes.items() if v.value is not None}
+    hidden = sorted(c for c, v in communes.items() if v.value is None)
+    total = cube.value("pppi_nombre", CALL).value
+    assert total is not None and masked in hidden
+    truth = {c: float(counts[c]) for c in hidden}
+    lo, hi = min(shown.values()), max(shown.values())
+    bounds = [(min(lo, truth[c]), max(hi, truth[c])) for c in hidden]
+    a_eq = np.ones((1, len(hidden)))
+    b_eq = [total - sum(shown.values())]
+    objective = np.array([1.0 if c == masked else 0.0 for c in hidden])
+    low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    assert low.success and high.success
+    return low.fun, -high.fun
+
+
+def _file_counts(path: Path) -> dict[str, int]:
+    lines = path.read_text(encoding="cp1252").splitlines()[1:]
+    return {code: int(n) for code, _, _, n in (line.split(";") for line in lines) if n != "s"}
+
+
+@pytest.fixture(scope="module")
+def edited_cube(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, Cube, dict[str, int]]]:
+    """Ablain-Saint-Nazaire (62001) at 7 in a CA whose every other commune is published."""
+    tmp = tmp_path_factory.mktemp("pppi-below-11")
+    path = _edited(tmp, "62001;Commune 62001;500;20", "62001;Commune 62001;500;7")
+    settings = Settings(data_dir=tmp / "d")
     import_file(settings, "pppi", path)
-    with pytest.raises(DisclosureError, match="COM:62001"):
-        build(settings)
-    assert settings.cube_path.read_bytes() == before
+    build(settings)
+    with Cube(settings, referential_for(settings)) as c:
+        yield settings, c, _file_counts(path)
+
+
+def test_a_value_below_11_alone_in_a_published_ca_is_protected_and_the_build_succeeds(
+    edited_cube: tuple[Settings, Cube, dict[str, int]],
+) -> None:
+    """Before: the complementary commune chosen (the smallest) was at its own a priori
+    lower bound once masked, so 62001 stayed exactly recoverable and every build was
+    refused. Now one more commune, able to move down, is masked and the audit passes."""
+    settings, cube, counts = edited_cube
+    assert cube.value("pppi_nombre", Territory.parse("COM:62001")).status == "secret"
+    total = cube.value("pppi_nombre", CALL)
+    assert (total.value, total.status) == (2597, "ok")
+    masked = [
+        t.code for t in cube.ref.children(CALL) if cube.value("pppi_nombre", t).status == "secret"
+    ]
+    assert masked == ["62001", "62019"]  # one complementary commune, not the whole CA
+    findings = [a for a in check_secrecy(settings) if a.findings]
+    assert findings == []
+    low, high = _interval_of_a_masked_commune(cube, "62001", counts)
+    assert high - low >= indicator("pppi_nombre").secrecy.protection * 7

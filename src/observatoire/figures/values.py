@@ -3,7 +3,7 @@ territories at once, a territory's name, each checked against a `Reader` when as
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from observatoire.figures.reader import Reader
 from observatoire.figures.store import cube, referential
@@ -65,6 +65,15 @@ def series(code: str, territory: Territory | str) -> list[Value]:
     """Every year of an indicator on a territory; Unavailable when it cannot be read."""
     try:
         return cube().series(code, _territory(territory))
+    except (TerritoryError, CatalogError) as exc:
+        raise Unavailable(str(exc)) from None
+
+
+def every_series(codes: list[str], territories: list[Territory]) -> Iterator[Value]:
+    """series() of many indicators and territories at once, sorted by indicator, level,
+    code and year: one read of the cube."""
+    try:
+        yield from cube().every_series(codes, territories)
     except (TerritoryError, CatalogError) as exc:
         raise Unavailable(str(exc)) from None
 

@@ -25,14 +25,7 @@ class Finding:
     exposure: Exposure
 
     def describe(self) -> str:
-        level, code = self.exposure.key
-        e = self.exposure
-        if e.determined:
-            how = "retrouvable exactement"
-        else:
-            share = (e.high - e.low) / abs(e.truth) * 100 if e.truth else 0.0
-            how = f"encadrée à {share:.1f} % près"
-        return f"{self.indicator} {self.year}, {level}:{code} : valeur masquée {how}"
+        return f"{self.indicator} {self.year}, {self.exposure.describe()}"
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,9 @@ def _indicator_rows(
     if not truth.height:
         return truth, truth
     # Complementary secrecy on the values as published, whichever recipe gave them.
-    chosen = secrecy.apply(truth, indicator.secrecy, membership, outside_of(indicator))
+    chosen = secrecy.apply(
+        truth, indicator.secrecy, membership, outside_of(indicator), indicator.code
+    )
     den = pl.col("millesime_den")
     detail = (
         pl.when(den.is_not_null() & (den != pl.col("millesime")))

@@ -61,6 +61,14 @@ class Exposure:
     def determined(self) -> bool:
         return self.high - self.low <= _EPS * max(1.0, abs(self.truth))
 
+    def describe(self) -> str:
+        if self.determined:
+            how = "retrouvable exactement"
+        else:
+            share = (self.high - self.low) / abs(self.truth) * 100 if self.truth else 0.0
+            how = f"encadrée à {share:.1f} % près"
+        return f"{self.key[0]}:{self.key[1]} : valeur masquée {how}"
+
 
 @dataclass
 class Table:
@@ -86,12 +94,24 @@ class Table:
                 for com in communes:
                     every[com].append(key)
         self._all_parents = dict(every)
+        self.bounds = self.published_bounds()
+
+    def published_bounds(self, without: str | None = None) -> tuple[float, float]:
+        """The smallest and largest published commune value (leaving one commune out)."""
         seen = [
             c.value
-            for (level, _), c in self.cells.items()
-            if level == "COM" and c.published and c.value is not None
+            for (level, code), c in self.cells.items()
+            if level == "COM" and c.published and c.value is not None and code != without
         ]
-        self.bounds = (min(seen), max(seen)) if seen else (0.0, float("inf"))
+        return (min(seen), max(seen)) if seen else (0.0, float("inf"))
+
+    def mask(self, keys: Iterable[Key]) -> None:
+        """Withdraw cells from publication. The attacker's a priori bounds come from the
+        published communes, so they move with each commune masked."""
+        for key in keys:
+            cell = self.cells[key]
+            self.cells[key] = Cell(cell.q, cell.weight, cell.value, False, cell.sensitive)
+        self.bounds = self.published_bounds()
 
     # The attacker's unknowns: communes whose value is not published.
     def unknowns(self) -> list[str]:
@@ -105,11 +125,11 @@ class Table:
         """Commune -> its published parents, for the given communes (default: masked)."""
         return {c: self.parents(c) for c in (self.unknowns() if communes is None else communes)}
 
-    def limits(self, code: str) -> tuple[float, float]:
-        """A priori bounds of a commune's quantity."""
+    def limits(self, code: str, bounds: tuple[float, float] | None = None) -> tuple[float, float]:
+        """A priori bounds of a commune's quantity (under other published bounds if given)."""
         cell = self.cells[("COM", code)]
         w = cell.weight or 0.0
-        lo, hi = self.bounds
+        lo, hi = bounds or self.bounds
         if cell.value is not None:
             lo, hi = min(lo, cell.value), max(hi, cell.value)
         if cell.q is None or cell.value in (None, 0) or w == 0:

@@ -12,9 +12,11 @@ Complementary (`secondary = true`): for each year, every masked cell must keep a
 interval of at least `protection` of its value against an attacker who holds every
 published value of the table at every level and grouping, and the weights of every
 commune (disclosure.audit). While a masked cell is exposed, one more cell is masked:
-a visible commune in exactly the same published parents (the smallest weight first), else
-the smallest grouping holding it, else the visible commune that shares most of its
-parents; the audit is run again until nothing is exposed.
+a visible commune in exactly the same published parents (the smallest weight first among
+those that give the exposed cell enough room, else the smallest), else the smallest
+grouping holding it, else an EPCI of the same département; the audit is run again (with
+the a priori bounds of what is still published) until nothing is exposed. What the pair
+proofs leave is solved exactly; a cell no complement protects stops the build.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections import defaultdict
 
 import polars as pl
 
+from observatoire.errors import UserError
 from observatoire.indicators.catalog import Secrecy
 from observatoire.indicators.disclosure import Cell, Exposure, Key, Table, audit
 from observatoire.status import VISIBLE, Status
@@ -126,7 +129,11 @@ def _complement(
             and table.parents(com) == sig
         ]
         if visible:
-            return ("COM", min(visible, key=lambda c: (_weight(table, c), c)))
+            ordered = sorted(visible, key=lambda c: (_weight(table, c), c))
+            return (
+                "COM",
+                next((c for c in ordered if _gives_room(table, exposure, c)), ordered[0]),
+            )
         groupings = [k for k in sig if k[0] == "GRP"]
         if groupings:
             return min(groupings, key=lambda k: (len(table.members[k]), k[1]))
@@ -152,6 +159,23 @@ def _complement(
     return min(others, key=lambda k: (len(table.members[k]), k)) if others else None
 
 
+def _gives_room(table: Table, exposure: Exposure, code: str) -> bool:
+    """Whether masking commune `code` can widen the exposed commune's interval enough.
+    A sub-threshold value is usually the smallest of its table, hence at its own a priori
+    lower bound: it can only move up, so its partner must be able to move down, which
+    the smallest published commune cannot (masking it raises the bound to its value)."""
+    value = table.cells[("COM", code)].value
+    bounds = table.published_bounds(without=code) if value in table.bounds else table.bounds
+    q_e = exposure.truth
+    lo_e, hi_e = table.limits(exposure.key[1], bounds)
+    lo_c, hi_c = table.limits(code, bounds)
+    q_c = table.cells[("COM", code)].q or 0.0
+    room_down = max(0.0, (q_e - lo_e) - (q_e - exposure.low))
+    room_up = max(0.0, (hi_e - q_e) - (exposure.high - q_e))
+    gain = min(room_down, hi_c - q_c) + min(room_up, q_c - lo_c)
+    return gain >= table.protection * abs(q_e) - (exposure.high - exposure.low)
+
+
 def _shown(table: Table, key: Key) -> bool:
     cell = table.cells.get(key)
     return cell is not None and cell.published
@@ -162,7 +186,21 @@ def _cell_weight(table: Table, key: Key) -> float:
     return (cell.weight or 0.0) if cell else 0.0
 
 
-def secondary(frame: pl.DataFrame, membership: pl.DataFrame, protection: float) -> pl.DataFrame:
+class SuppressionError(UserError):
+    def __init__(self, indicator: str, year: int, left: list[Exposure]) -> None:
+        self.exposures = left
+        lines = [f"{indicator} {year}, {e.describe()}" for e in left[:10]]
+        super().__init__(
+            "Le secret statistique ne peut pas être assuré : aucune cellule complémentaire "
+            "ne protège assez ces valeurs masquées.\n  "
+            + "\n  ".join(lines)
+            + "\nLe cube en place est conservé."
+        )
+
+
+def secondary(
+    frame: pl.DataFrame, membership: pl.DataFrame, protection: float, indicator: str = ""
+) -> pl.DataFrame:
     """Complementary suppression, audited over the whole table of each year."""
     members = members_of(membership)
     extra: list[tuple[str, str, int]] = []
@@ -182,11 +220,16 @@ def secondary(frame: pl.DataFrame, membership: pl.DataFrame, protection: float) 
             picks.discard(None)
             if not picks:
                 break
-            for key in picks:
-                assert key is not None
-                cell = table.cells[key]
-                table.cells[key] = Cell(cell.q, cell.weight, cell.value, False, cell.sensitive)
-                extra.append((key[0], key[1], year))
+            keys = sorted(k for k in picks if k is not None)
+            table.mask(keys)
+            extra += [(k[0], k[1], year) for k in keys]
+        else:
+            exposures = audit(table, solve=False)
+        # The pair proofs are only sufficient: what they leave is solved exactly before
+        # the build is refused.
+        left = audit(table) if exposures else []
+        if left:
+            raise SuppressionError(indicator, year, left)
     frame = frame.drop("_shown")
     if not extra:
         return frame
@@ -228,7 +271,11 @@ def within(membership: pl.DataFrame, outside: tuple[str, ...]) -> pl.DataFrame:
 
 
 def apply(
-    frame: pl.DataFrame, rule: Secrecy, membership: pl.DataFrame, outside: tuple[str, ...] = ()
+    frame: pl.DataFrame,
+    rule: Secrecy,
+    membership: pl.DataFrame,
+    outside: tuple[str, ...] = (),
+    indicator: str = "",
 ) -> pl.DataFrame:
     """Secondary suppression and masking, on rows where primary() has run."""
     membership = within(membership, outside)
@@ -236,7 +283,7 @@ def apply(
     if bound(rule):
         out = small_groupings(out, membership)
     if rule.secondary:
-        out = secondary(out, membership, rule.protection)
+        out = secondary(out, membership, rule.protection, indicator)
     masked = pl.col("status") == Status.SECRET
     return out.with_columns(
         pl.when(masked).then(None).otherwise(pl.col("value")).alias("value")

@@ -119,12 +119,8 @@ def public_indicators() -> list[Indicator]:
 def release_rows(scope: Territory) -> list[dict[str, Any]]:
     """The public rows of the cube for the territories of `scope`, sorted as the cube is
     (indicator, level, code, year)."""
-    out = []
-    for t in territories_of(scope):
-        for indicator in public_indicators():
-            out += [row(v) for v in figures.series(indicator.code, t)]
-    out.sort(key=lambda r: (r["indicateur"], r["niveau"], r["code"], r["annee"] or 0))
-    return out
+    codes = [i.code for i in public_indicators()]
+    return [row(v) for v in figures.every_series(codes, territories_of(scope))]
 
 
 def _parquet(csv_path: Path, target: Path) -> None:
