@@ -63,6 +63,16 @@ class Section:
     empty: list[Row] = field(default_factory=list)  # none anywhere: one line of text
     charts: list[Chart] = field(default_factory=list)
 
+    @property
+    def sources(self) -> list[str]:
+        """ "Recensement de la population 2021", once per source and millésime of its
+        rows: a line under the table rather than a column of wrapped names."""
+        found: dict[str, None] = {}
+        for row in self.rows:
+            if (src := _source(row.value)) is not None:
+                found.setdefault(f"{src[0]} {src[1]}" if src[1] else src[0], None)
+        return list(found)
+
 
 @dataclass(frozen=True)
 class Fiche:
