@@ -19,8 +19,8 @@ from observatoire.territories import Territory
 LENS_EPCI = "EPCI:246200364"
 # The label of vacance_longue_duree_part (LOVAC, diffusion restreinte).
 LOVAC = "vacants depuis plus de 2 ans"
-# The fiche of a commune, key figures to sources (11 pages before it was made denser).
-MAX_PAGES = 6
+# The fiche of a commune, key figures to sources (15 pages before it was made denser).
+MAX_PAGES = 7
 
 
 def _run(web: Settings, out: Path, *territories: str) -> tuple[int, str]:
