@@ -1,8 +1,17 @@
-"""`make bench` (fiches): N fiches territoire of Pas-de-Calais communes in one batch, and
-one fiche alone, each in its own process on the demo data; the per-fiche cost is
-extrapolated to the 887 communes of the département on 2 cores (two batches of half the
-communes side by side) and checked against < 10 min and < 2 GB peak memory.
-`--fiches 20` by default, `--data-dir` to reuse a built demo. Figures go to bench/out/fiches.json."""
+"""`make bench` (fiches): fiches territoire of Pas-de-Calais communes on the demo data.
+
+1. In this process, after Django has started: one fiche alone (the first of the
+   process: catalog, fonts, stylesheet and chart engine loaded on the way), then N more
+   in the same batch (référents read once, fonts and stylesheet kept): the batch must not
+   be slower per fiche than one fiche alone.
+2. `observatoire publications fiches ... --jobs 2` on N other communes, wall clock
+   (workers' start-up included), projected to the 887 communes of the département on 2
+   cores as start-up + (wall - start-up) × 887 / N, against < 10 min; the start-up is the
+   command's on one fiche minus that fiche. Peak memory: the largest process's resident
+   size × 3 (the parent and its two workers) against < 2 GB.
+
+`--fiches 20` by default, `--data-dir` to reuse a built demo. Figures go to
+bench/out/fiches.json."""
 
 from __future__ import annotations
 
@@ -19,23 +28,42 @@ from bench.portal import _bin, build_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNES_62 = 887
+JOBS = 2
 LIMIT_SECONDS = 600
 LIMIT_BYTES = 2 * 1024**3
 
 
-def _batch(data_dir: Path, out: Path, codes: list[str]) -> tuple[float, int]:
-    """(seconds, peak resident bytes of this batch's process alone)."""
+def _command(data_dir: Path, out: Path, codes: list[str], jobs: int) -> tuple[float, int]:
+    """(seconds, peak resident bytes of the largest process: the command or a worker)."""
     started = time.perf_counter()
     child = subprocess.Popen(
         [_bin("observatoire"), "--data-dir", str(data_dir), "publications", "fiches",
-         *codes, "--out", str(out)],
+         *codes, "--out", str(out), "--jobs", str(jobs)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"Lot de fiches en échec (code {child.returncode}).")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"Lot de fiches en échec (code {os.waitstatus_to_exitcode(status)}).")
     return time.perf_counter() - started, usage.ru_maxrss * 1024
+
+
+def _in_process(data_dir: Path, out: Path, codes: list[str]) -> tuple[float, float]:
+    """(seconds of the first fiche of the process, mean seconds of the next ones)."""
+    from observatoire.publications.batch import write_fiche
+    from observatoire.publications.fiche import Referents
+    from observatoire.settings import Settings
+    from observatoire.startup import setup
+    from observatoire.territories import Territory
+
+    setup(Settings(data_dir=data_dir))
+    out.mkdir(parents=True)
+    memo = Referents()
+    timings = []
+    for code in codes:
+        started = time.perf_counter()
+        write_fiche(Territory.parse(f"COM:{code}"), out, memo=memo)
+        timings.append(time.perf_counter() - started)
+    return timings[0], sum(timings[1:]) / max(len(timings) - 1, 1)
 
 
 def main() -> int:
@@ -52,27 +80,32 @@ def main() -> int:
         from observatoire.territories import Territory
 
         ref = referential_for(Settings(data_dir=data))
-        codes = sorted(ref.communes_of(Territory.parse("DEP:62")))[: args.fiches + 1]
-        alone, peak_alone = _batch(data, Path(tmp) / "alone", [f"COM:{codes[0]}"])
-        many, peak_many = _batch(data, Path(tmp) / "batch", [f"COM:{c}" for c in codes[1:]])
-        peak = max(peak_alone, peak_many)
-    per_fiche = (many - alone) / max(args.fiches - 1, 1)
-    start_up = max(alone - per_fiche, 0.0)
-    projected = start_up + per_fiche * COMMUNES_62 / 2
+        codes = sorted(ref.communes_of(Territory.parse("DEP:62")))
+        n = args.fiches
+        alone, in_batch = _in_process(data, Path(tmp) / "in-process", codes[: n + 1])
+        one, _ = _command(data, Path(tmp) / "one", [f"COM:{codes[n + 1]}"], 1)
+        others = [f"COM:{c}" for c in codes[n + 2 : 2 * n + 2]]
+        wall, peak = _command(data, Path(tmp) / "batch", others, JOBS)
+    start_up = max(one - in_batch, 0.0)
+    projected = start_up + (wall - start_up) * COMMUNES_62 / n
+    peak_total = peak * (JOBS + 1)
     result = {
-        "fiches": args.fiches,
+        "fiches": n,
+        "jobs": JOBS,
         "one_fiche_alone_s": round(alone, 2),
-        "batch_s": round(many, 2),
-        "per_fiche_s": round(per_fiche, 2),
+        "per_fiche_in_batch_s": round(in_batch, 2),
+        "command_start_up_s": round(start_up, 2),
+        "batch_wall_s": round(wall, 2),
         "projected_887_on_2_cores_s": round(projected, 1),
-        "peak_memory_bytes": peak,
-        "ok": projected < LIMIT_SECONDS and peak < LIMIT_BYTES,
+        "peak_memory_bytes": peak_total,
+        "ok": projected < LIMIT_SECONDS and peak_total < LIMIT_BYTES and in_batch <= alone,
     }
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "fiches.json").write_text(json.dumps(result, indent=2))
-    print(f"Fiches territoire : une seule {alone:.1f} s, {args.fiches} en lot {many:.1f} s, "
-          f"{per_fiche:.2f} s par fiche ; 887 communes sur 2 cœurs : {projected / 60:.1f} min "
-          f"(cible < 10 min) ; mémoire maximale {peak / 1024**2:.0f} Mo (cible < 2 Go) : "
+    print(f"Fiches territoire : une seule {alone:.2f} s, {in_batch:.2f} s par fiche dans un lot ; "
+          f"{n} fiches sur {JOBS} processus en {wall:.1f} s ; 887 communes : "
+          f"{projected / 60:.1f} min (cible < 10 min) ; mémoire maximale "
+          f"{peak_total / 1024**2:.0f} Mo (cible < 2 Go) : "
           f"{'OK' if result['ok'] else 'CIBLE MANQUÉE'}.")  # fmt: skip
     return 0 if result["ok"] else 1
 

@@ -19,6 +19,8 @@ from observatoire.territories import Territory
 LENS_EPCI = "EPCI:246200364"
 # The label of vacance_longue_duree_part (LOVAC, diffusion restreinte).
 LOVAC = "vacants depuis plus de 2 ans"
+# The fiche of a commune, key figures to sources (15 pages before it was made denser).
+MAX_PAGES = 7
 
 
 def _run(web: Settings, out: Path, *territories: str) -> tuple[int, str]:
@@ -143,3 +145,31 @@ def test_unknown_territory_is_a_french_message(web: Settings, tmp_path: Path) ->
     code, output = _run(web, tmp_path, "EPCI:999999999")
     assert code == 2
     assert "Traceback" not in output and "999999999" in output
+
+
+def test_a_printed_fiche_stays_short(web: Settings, batch) -> None:  # type: ignore[no-untyped-def]
+    # Every theme, key figure and chart table of the fiche on few pages: the batch of
+    # the 887 communes of the Pas-de-Calais lays out pages (bench/fiches.py).
+    out, _, _ = batch
+    lens = PdfReader(io.BytesIO((out / "62498-lens.pdf").read_bytes()))
+    assert len(lens.pages) <= MAX_PAGES
+    text = _text(out / "62498-lens.pdf")
+    # What the shorter fiche still says: positions against the référents, the summary,
+    # each theme with its chart's data table.
+    assert "En bref" in text and "par rapport à la valeur du Pas-de-Calais" in text
+    assert "Données du graphique" in text
+
+
+def test_jobs_spread_the_batch_over_processes(
+    web: Settings, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    out = tmp_path / "fiches"
+    # Liévin's fiche cannot be written (a directory in the way): reported, the others go on.
+    (out / "62510-lievin.pdf.part").mkdir(parents=True)
+    with django_db_blocker.unblock():
+        code, output = _run(web, out, "GRP:call-communes-anru", "--jobs", "2")
+    assert code == 1
+    assert "5 fiches écrites" in output and "1 en échec" in output and "Échec COM:62510" in output
+    names = sorted(p.name for p in out.glob("*.pdf"))
+    assert len(names) == 5 and "62498-lens.pdf" in names
+    assert "Lens" in _text(out / "62498-lens.pdf")

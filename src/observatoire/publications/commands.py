@@ -40,8 +40,16 @@ def register_commands(cli: click.Group) -> None:
 )
 @click.argument("territories", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Fiches écrites en parallèle (défaut : le nombre de cœurs).",
+)
 @click.pass_obj
-def fiches_cmd(settings: Settings, territories: tuple[str, ...], out: Path) -> None:
+def fiches_cmd(
+    settings: Settings, territories: tuple[str, ...], out: Path, jobs: int | None
+) -> None:
     from observatoire.startup import start
 
     start(settings)
@@ -59,7 +67,12 @@ def fiches_cmd(settings: Settings, territories: tuple[str, ...], out: Path) -> N
     todo = batch.targets(wanted)
     with Progress(console=err, transient=False) as progress:
         task = progress.add_task("Fiches", total=len(todo))
-        outcome = batch.run(todo, out, step=lambda t: progress.advance(task))
+        outcome = batch.run(
+            todo,
+            out,
+            step=lambda t: progress.advance(task),
+            jobs=jobs or batch.default_jobs(),
+        )
     console.print(
         f"{len(outcome.written)} fiches écrites, {len(outcome.skipped)} déjà faites "
         f"(gardées), {len(outcome.failed)} en échec, dans {escape(str(out))}.",

@@ -17,7 +17,11 @@ from observatoire.portrait import charts as specs
 from observatoire.portrait import key_figures, summary
 from observatoire.portrait.key_figures import KeyFigure
 from observatoire.publications import charts
+from observatoire.status import Status
 from observatoire.territories import Territory
+
+# Years per row of a chart's data table: the INSEE age estimates run 1975-2024.
+YEARS_PER_ROW = 12
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,23 @@ class Chart:
     description: str  # the alternative text
     svg_uri: str
     table: list[Value]
+
+    @property
+    def chunks(self) -> list[list[Value]]:
+        """The data table laid out across the page, a row of years at a time."""
+        return [self.table[i : i + YEARS_PER_ROW] for i in range(0, len(self.table), YEARS_PER_ROW)]
+
+    @property
+    def sources(self) -> str:
+        """ "Recensement 2020, 2021": each source once, with its millésimes."""
+        found: dict[str, list[str]] = {}
+        for v in self.table:
+            name = v.as_dict()["source"]["name"]
+            if name:
+                years = found.setdefault(name, [])
+                if v.millesime and str(v.millesime) not in years:
+                    years.append(str(v.millesime))
+        return ", ".join(" ".join([n, ", ".join(y)]).strip() for n, y in found.items())
 
 
 @dataclass(frozen=True)
@@ -38,8 +59,19 @@ class Row:
 @dataclass
 class Section:
     theme: str
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # a value here or at a référent
+    empty: list[Row] = field(default_factory=list)  # none anywhere: one line of text
     charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        """ "Recensement de la population 2021", once per source and millésime of its
+        rows: a line under the table rather than a column of wrapped names."""
+        found: dict[str, None] = {}
+        for row in self.rows:
+            if (src := _source(row.value)) is not None:
+                found.setdefault(f"{src[0]} {src[1]}" if src[1] else src[0], None)
+        return list(found)
 
 
 @dataclass(frozen=True)
@@ -72,8 +104,40 @@ def _source(v: Value) -> tuple[str, int | None] | None:
     return (label, v.millesime) if label else None
 
 
-def fiche(territory: Territory, reader: Reader = PUBLIC) -> Fiche:
-    """The fiche of `territory` as `reader` may read it (QueryError without cube)."""
+class Referents:
+    """The référents' values of a batch, read once: the 887 communes of Pas-de-Calais
+    share their département, région and France, and most share an EPCI. Tied to one
+    reader and one cube: a rebuilt cube starts afresh."""
+
+    def __init__(self, reader: Reader = PUBLIC) -> None:
+        self.reader = reader
+        self._cube: object | None = None
+        self._values: dict[tuple[str, Territory, int | None], Value] = {}
+
+    def value(self, indicator: Indicator, territory: Territory, year: int | None) -> Value:
+        current = figures.cube()
+        if current is not self._cube:
+            self._cube, self._values = current, {}
+        key = (indicator.code, territory, year)
+        if key not in self._values:
+            self._values[key] = figures.read_value(self.reader, indicator, territory, year)
+        return self._values[key]
+
+
+def _empty(own: Value, others: list[Value]) -> bool:
+    """Nothing to show on the row: no value, no secret and no restriction to state."""
+    return all(
+        v.value is None
+        and v.status in (Status.MISSING, Status.UNAVAILABLE)
+        and v.note != figures.RESTRICTED_NOTE
+        for v in [own, *others]
+    )
+
+
+def fiche(territory: Territory, reader: Reader = PUBLIC, memo: Referents | None = None) -> Fiche:
+    """The fiche of `territory` as `reader` may read it (QueryError without cube); a
+    batch passes one `Referents` for all its fiches."""
+    memo = memo if memo is not None and memo.reader == reader else Referents(reader)
     ref = figures.referential()
     cube = figures.cube()
     name = ref.name(territory)
@@ -86,8 +150,8 @@ def fiche(territory: Territory, reader: Reader = PUBLIC) -> Fiche:
             continue
         own = cube.value(ind.code, territory)
         section = sections.setdefault(ind.theme, Section(ind.theme))
-        others = [figures.read_value(reader, ind, r, own.year) for r in referents]
-        section.rows.append(Row(ind, own, others))
+        others = [memo.value(ind, r, own.year) for r in referents]
+        (section.empty if _empty(own, others) else section.rows).append(Row(ind, own, others))
         if own.value is not None:
             restricted |= ind.diffusion != "public"
             if (src := _source(own)) is not None:

@@ -22,4 +22,8 @@ urlpatterns = [
     path("suivis/suivre/", views_follows.follow, name="follow"),
     path("suivis/<int:pk>/arreter/", views_follows.unfollow, name="unfollow"),
     path("suivis/notifications/lues/", views_follows.read_all, name="notifications_read"),
+    path("lots/", views.batches, name="batches"),
+    path("lots/<str:territory_id>/", views.batch, name="batch"),
+    path("lots/<str:territory_id>/etat.json", views.batch_status, name="batch_status"),
+    path("lots/<str:territory_id>/fiches.zip", views.batch_zip, name="batch_zip"),
 ]
