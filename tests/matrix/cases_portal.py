@@ -73,6 +73,11 @@ CASES = [
     Case("api-v1:openapi-view", "/api/v1/docs", expect(EVERYONE)),
     Case("api-v1:indicators", "/api/v1/indicators", expect(EVERYONE)),
     Case("api-v1:friches", "/api/v1/friches?territory=EPCI:246200364", expect(EVERYONE)),
+    Case(
+        "api-v1:etablissements",
+        "/api/v1/etablissements?territory=EPCI:246200364",
+        expect(EVERYONE),
+    ),
     Case("api-v1:territories", "/api/v1/territories?q=lens", expect(EVERYONE)),
     Case("api-v1:suggestions", "/api/v1/suggestions?q=62300", expect(EVERYONE)),
     Case("api-v1:territory", "/api/v1/territories/EPCI:246200364", expect(EVERYONE)),

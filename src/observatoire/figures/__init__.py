@@ -6,6 +6,9 @@ comes back as a "restricted" value instead of an exception. Nothing else of the
 indicator engine (query, cube) is for the apps."""
 
 from observatoire.figures.coverage import FieldCoverage, LoadedSource, coverage_report
+from observatoire.figures.etablissements import CATEGORIES as ETABLISSEMENT_CATEGORIES
+from observatoire.figures.etablissements import INDICATOR as ETABLISSEMENTS_INDICATOR
+from observatoire.figures.etablissements import Etablissement, Etablissements, etablissements
 from observatoire.figures.friches import INDICATOR as FRICHES_INDICATOR
 from observatoire.figures.friches import FricheSite, FricheSites, friche_sites
 from observatoire.figures.labels import aggregation_label, recipes, source_label
@@ -35,12 +38,16 @@ from observatoire.indicators.query import NOT_LOADED, Cube, QueryError, Value, f
 
 __all__ = [
     "DIFFUSIONS",
+    "ETABLISSEMENTS_INDICATOR",
+    "ETABLISSEMENT_CATEGORIES",
     "FRICHES_INDICATOR",
     "NOT_LOADED",
     "PEUPLEMENT_LEVELS",
     "PUBLIC",
     "RESTRICTED_NOTE",
     "Cube",
+    "Etablissement",
+    "Etablissements",
     "FieldCoverage",
     "FricheSite",
     "FricheSites",
@@ -60,6 +67,7 @@ __all__ = [
     "coverage_report",
     "covers",
     "cube",
+    "etablissements",
     "every_series",
     "exists",
     "french_number",

@@ -21,7 +21,7 @@ import polars as pl
 
 from observatoire import sources
 from observatoire.errors import UserError
-from observatoire.indicators import audit, friches, secrecy
+from observatoire.indicators import audit, etablissements, friches, secrecy
 from observatoire.indicators.aggregate import evaluate
 from observatoire.indicators.catalog import Indicator, Recipe, catalog
 from observatoire.indicators.inputs import attach, load_referential, unknown_record_codes
@@ -210,6 +210,7 @@ def build(
         )
         refuse_non_finite(cube)
         friches.copy_sites(con)
+        etablissements.copy_etablissements(con)
         for i in range(len(imports)):
             con.execute(f"DETACH w{i}")
         con.register("_cube", cube)

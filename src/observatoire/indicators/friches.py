@@ -110,11 +110,8 @@ def copy_sites(con: duckdb.DuckDBPyConnection) -> None:
         f"SELECT * FROM {VIEW} WHERE millesime = (SELECT max(millesime) FROM {VIEW})"
     ).pl()
     geo = sites["geo_vintage"].drop_nulls()
-    main = (
-        vintages.passage(int(geo[0]) if geo.len() else COG_YEAR)
-        .sort("weight", "new_code", descending=[True, False])
-        .unique("old_code", keep="first")
-        .select(pl.col("old_code").alias("comm_insee"), pl.col("new_code"))
+    main = vintages.main_successor(int(geo[0]) if geo.len() else COG_YEAR).rename(
+        {"old_code": "comm_insee"}
     )
     frame = (
         sites.join(main, on="comm_insee", how="left")

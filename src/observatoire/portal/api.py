@@ -502,11 +502,53 @@ def friches(
         for s in listed.sites
         if s.longitude is not None and s.latitude is not None
     ]
-    doc = {
-        "type": "FeatureCollection",
-        "territory": _describe(t),
-        "source": {"name": "Cartofriches (Cerema)", "millesime": listed.millesime},
-        "features": features,
-    }
+    return _points(t, {"name": "Cartofriches (Cerema)", "millesime": listed.millesime}, features)
+
+
+def _points(t: Territory, source: dict[str, Any], features: list[dict[str, Any]]) -> HttpResponse:
+    doc = {"type": "FeatureCollection", "territory": _describe(t), "source": source,
+           "features": features}  # fmt: skip
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return HttpResponse(body, content_type="application/geo+json")
+
+
+@api.get(
+    "/etablissements",
+    summary="Établissements d'hébergement d'un territoire (GeoJSON de points, FINESS)",
+    url_name="etablissements",
+    tags=["cartes"],
+    openapi_extra=errors(400, 401, 403, 404, 503),
+)
+def etablissements(
+    request: HttpRequest,
+    territory: str = declared(
+        Query(..., description="Territoire : COM:62498, EPCI:246200364, DEP:62…"),
+        TERRITORY_PATTERN,
+        TERRITORY_EXAMPLES,
+    ),
+) -> HttpResponse:
+    """CHRS, CADA, CPH, pensions de famille, résidences sociales, FJT et LHSS (catégories
+    FINESS) ; un établissement non localisé (projection inconnue) n'a pas de point."""
+    t = _territory(territory)
+    listed = figures.etablissements(t, reader_of(request.user))
+    if listed.restricted:
+        _check(catalog()[figures.ETABLISSEMENTS_INDICATOR], request, [t])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [e.longitude, e.latitude]},
+            "properties": {
+                "nofinesset": e.nofinesset,
+                "nom": e.nom,
+                "type": e.type,
+                "categorie": e.categorie,
+                "places": e.places,
+                "commune": e.commune,
+                "commune_nom": e.commune_nom,
+            },
+        }
+        for e in listed.located
+    ]
+    source = {"name": "FINESS (DREES)", "millesime": listed.millesime,
+              "non_localises": listed.unlocated}  # fmt: skip
+    return _points(t, source, features)

@@ -26,7 +26,10 @@ class PortalApi(NinjaAPI):
             {"name": "indicateurs", "description": "Le catalogue des indicateurs."},
             {"name": "territoires", "description": "Trouver un territoire et ses référents."},
             {"name": "valeurs", "description": "Séries d'un indicateur, en JSON, CSV ou XLSX."},
-            {"name": "cartes", "description": "Cartes choroplèthes et sites en friche."},
+            {
+                "name": "cartes",
+                "description": "Cartes choroplèthes, sites en friche et établissements d'hébergement.",
+            },
             {"name": "plans", "description": "Plans (PLH, PDH...), actions et objectifs."},
         ],
         # Anonymous or with a token: every operation answers both (public data to anyone).

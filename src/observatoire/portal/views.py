@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from observatoire import figures
 from observatoire.accounts import refusals
 from observatoire.accounts.permissions import can_read, first_unreadable, reader_of
 from observatoire.figures import QueryError, Value
 from observatoire.indicators.catalog import Indicator, catalog
+from observatoire.portal import points
 from observatoire.status import EXPLANATIONS, LABELS
 from observatoire.territories import Territory, TerritoryError, search
 
@@ -111,6 +114,9 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
         themes.setdefault(ind.theme, []).append(
             {"indicator": ind, "value": own, "referents": others, "series": series}
         )
+    friches = figures.friche_sites(t, reader)
+    etabs = figures.etablissements(t, reader)
+    query = urlencode({"territory": t.id})
     return render(
         request,
         "portal/territory.html",
@@ -121,7 +127,13 @@ def territory(request: HttpRequest, territory_id: str) -> HttpResponse:
             "referents": [(r, ref.name(r)) for r in referents],
             "themes": themes,
             "children": ref.children(t)[:400],
-            "friches": figures.friche_sites(t, reader),
+            "friches": friches,
+            "friches_map": points.friches_map(f"{reverse('api-v1:friches')}?{query}", ref.name(t)),
+            "etablissements": etabs,
+            "etablissements_theme": catalog()[figures.ETABLISSEMENTS_INDICATOR].theme,
+            "etablissements_map": points.etablissements_map(
+                f"{reverse('api-v1:etablissements')}?{query}", ref.name(t), etabs
+            ),
             "zonages": figures.zonages_of(t),
             "peuplement": t.level in figures.PEUPLEMENT_LEVELS,
         },

@@ -17,7 +17,14 @@ The open extract is not a table with a header: ";"-separated records of several 
   `etalab-cs1100502-stock-20260512-0339.csv` (same `structureet` layout), e.g.
   `structureet;010000024;010780054;CH DE FLEYRIAT;...;451;01;AIN;01440 VIRIAT;...`.
   Then `geolocalisation` records: section, nofinesset, coordxet, coordyet, sourcecoordet,
-  datemaj (Lambert 93 in metropolitan France, a local projection in the DROM).
+  datemaj. The coordinates come from IGN's BD ADRESSE (data.gouv.fr dataset description,
+  "Informations sur la géo-localisation") in the projection that `sourcecoordet` names
+  as its last comma-separated item ("1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"):
+  LAMBERT_93 in metropolitan France, UTM_N20 (Antilles), UTM_N21 (Saint-Pierre-et-
+  Miquelon), UTM_N22 (Guyane), UTM_S38 (Mayotte), UTM_S40 (La Réunion). They are turned
+  into WGS84 longitude/latitude here (pyproj, the IGN systems' EPSG codes in PROJECTIONS);
+  an établissement without coordinates or with another projection keeps no point and is
+  counted "non localisé" in the notes.
 - cs1100505, `equipementsocial` records: section, nofinesset, de, libde, ta, libta,
   client, libclient, sourceinfo, capinstot (installed places, field 10), capinstm,
   capinstf, capinsthab, ageminiinst, agemaxiinst, indsupinst ("O" = installation
@@ -54,6 +61,7 @@ import unicodedata
 from pathlib import Path
 
 import polars as pl
+from pyproj import Transformer
 
 from observatoire.sources.base import (
     LINE,
@@ -103,6 +111,16 @@ TYPES = {
     "RESIDENCE_SOCIALE": "résidences sociales (hors pensions de famille)",
     "FJT": "foyers de jeunes travailleurs (FJT)",
     "LHSS": "lits halte soins santé (LHSS)",
+}
+# sourcecoordet's projection -> EPSG code of the IGN system it stands for (RGF93 Lambert 93,
+# RRAF 1991, RGSPM06, RGFG95, RGM04, RGR92 UTM zones). All are tied to WGS84 within a metre.
+PROJECTIONS = {
+    "LAMBERT_93": 2154,
+    "UTM_N20": 4559,
+    "UTM_N21": 4467,
+    "UTM_N22": 2972,
+    "UTM_S38": 4471,
+    "UTM_S40": 2975,
 }
 _HEADER = re.compile(r"^finess;etalab;[^;]*;(\d{4})-(\d{2})-(\d{2})")
 
@@ -231,18 +249,48 @@ def _etablissements(sections: dict[str, list[tuple[int, list[str]]]], file: str)
     return kept
 
 
+def lon_lat(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (x, y, projection) with WGS84 longitude and latitude; null for a point
+    without coordinates or in a projection not in PROJECTIONS."""
+    lon = [None] * frame.height
+    lat = [None] * frame.height
+    located = frame.with_row_index("_i").filter(
+        pl.col("x").is_not_null() & pl.col("y").is_not_null()
+    )
+    for (projection,), group in located.group_by("projection"):
+        epsg = PROJECTIONS.get(str(projection))
+        if epsg is None:
+            continue
+        xs, ys = Transformer.from_crs(epsg, 4326, always_xy=True).transform(
+            group["x"].to_numpy(), group["y"].to_numpy()
+        )
+        for i, a, b in zip(group["_i"], xs, ys, strict=True):
+            lon[i], lat[i] = float(a), float(b)
+    return frame.with_columns(
+        pl.Series("longitude", lon, dtype=pl.Float64), pl.Series("latitude", lat, dtype=pl.Float64)
+    )
+
+
 def _points(sections: dict[str, list[tuple[int, list[str]]]], file: str) -> pl.DataFrame:
     records = sections.get("geolocalisation", [])
     if not records:
-        return pl.DataFrame(schema={"nofinesset": pl.Utf8, "x": pl.Float64, "y": pl.Float64})
+        return pl.DataFrame(
+            schema={"nofinesset": pl.Utf8, "x": pl.Float64, "y": pl.Float64, "projection": pl.Utf8}
+        )
     raw = _frame(records, GEOLOC, file, exact=True)
     typed = parse(
         raw,
         [Field("nofinesset", "code", nullable=False), Field("coordxet", "float"),
-         Field("coordyet", "float")],
+         Field("coordyet", "float"), Field("sourcecoordet", "text")],
         file,
     )  # fmt: skip
-    return typed.select("nofinesset", pl.col("coordxet").alias("x"), pl.col("coordyet").alias("y"))
+    projection = pl.col("sourcecoordet").fill_null("").str.split(",").list.last()
+    return typed.select(
+        "nofinesset",
+        pl.col("coordxet").alias("x"),
+        pl.col("coordyet").alias("y"),
+        projection.str.strip_chars().str.to_uppercase().alias("projection"),
+    )
 
 
 def _places(path: Path, year: int) -> tuple[pl.DataFrame | None, str]:
@@ -282,7 +330,7 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
     etabs = _etablissements(sections, path.name)
     points = _points(sections, path.name)
     places, places_note = _places(path, year)
-    etabs = etabs.join(points, on="nofinesset", how="left")
+    etabs = lon_lat(etabs.join(points, on="nofinesset", how="left"))
     wide_cols = [pl.len().alias("ETAB_HEBERGEMENT")]
     wide_cols += [(pl.col("type") == t).sum().alias(f"ETAB_{t}") for t in TYPES]
     if places is not None:
@@ -304,10 +352,11 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         pl.col("value").cast(pl.Float64),
         pl.lit(Status.OK).alias("status"),
     )
+    unlocated = etabs["longitude"].null_count()
     deps = sorted({c[:3] if c.startswith("97") else c[:2] for c in etabs["code_commune"]})
     table = etabs.select(
         "nofinesset", "rs", "categetab", "libcategetab", "type", "code_commune", "x", "y",
-        *(["places"] if places is not None else []),
+        "projection", "longitude", "latitude", *(["places"] if places is not None else []),
     )  # fmt: skip
     return Batch(
         millesime=millesime or year,
@@ -323,6 +372,8 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             "commune absente d'un département présent = 0 établissement",
             f"départements couverts : {', '.join(deps)}",
             places_note,
+            f"{unlocated} établissement(s) non localisé(s) (coordonnées absentes ou "
+            "projection inconnue)",
         ],
     )
 

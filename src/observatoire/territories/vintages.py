@@ -253,6 +253,17 @@ def passage(from_year: int) -> pl.DataFrame:
     return pl.concat([table, arms]).sort("old_code", "new_code")
 
 
+def main_successor(from_year: int) -> pl.DataFrame:
+    """old_code, new_code: the current commune that takes the largest share of each code of
+    the COG of `from_year`. A point (a site, an établissement) follows it."""
+    return (
+        passage(from_year)
+        .sort("weight", "new_code", descending=[True, False])
+        .unique("old_code", keep="first")
+        .select("old_code", "new_code")
+    )
+
+
 @cache
 def _one_to_one(from_year: int) -> pl.DataFrame:
     """old_code, new_code of the renamed or unchanged communes: one target, fed by nobody else."""
