@@ -6,6 +6,7 @@ producer's documented record layouts (tests/fixtures/finess/README.md).
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +14,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from observatoire import figures
 from observatoire.demo import demo_dir
 from observatoire.indicators.cube import build, referential_for
 from observatoire.indicators.query import Cube
-from observatoire.settings import Settings
+from observatoire.settings import Settings, activate
 from observatoire.sources import SourceError, get
 from observatoire.territories import Territory
 from observatoire.warehouse.imports import import_file
@@ -140,16 +142,102 @@ def test_empty_file(tmp_path: Path) -> None:
         READ(path)
 
 
+def _metres(lon: float, lat: float, ref_lon: float, ref_lat: float) -> float:
+    """Distance on the ground between two nearby WGS84 points (equirectangular)."""
+    dx = math.radians(lon - ref_lon) * math.cos(math.radians(ref_lat)) * 6_371_000
+    dy = math.radians(lat - ref_lat) * 6_371_000
+    return math.hypot(dx, dy)
+
+
+def _point(batch_points: pl.DataFrame, nofinesset: str) -> tuple[float | None, float | None]:
+    row = batch_points.filter(pl.col("nofinesset") == nofinesset)
+    return row["longitude"][0], row["latitude"][0]
+
+
+GEO_CHRS = "geolocalisation;620000011;686253.1;7037432.4;1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,"
+
+
+def test_lambert_93_false_origin_is_3e_46n30(tmp_path: Path) -> None:
+    # IGN's definition of RGF93 / Lambert-93 (EPSG:2154): the false origin E 700 000 m,
+    # N 6 600 000 m is longitude 3° E, latitude 46° 30' N.
+    edited = GEO_CHRS.replace("686253.1;7037432.4", "700000.0;6600000.0")
+    path = _copy(tmp_path, (GEO_CHRS, edited))
+    lon, lat = _point(READ(path).tables["etablissements"], "620000011")
+    assert lon is not None and lat is not None
+    assert _metres(lon, lat, 3.0, 46.5) < 1.0
+
+
+def test_fixture_points_fall_in_their_communes() -> None:
+    points = READ(FIXTURES / ETAB).tables["etablissements"]
+    # CHRS of Lens and CADA of Arras (invented coordinates): within 5 km of the town centres.
+    lon, lat = _point(points, "620000011")
+    assert lon is not None and lat is not None and _metres(lon, lat, 2.8319, 50.4320) < 5_000
+    lon, lat = _point(points, "620000052")
+    assert lon is not None and lat is not None and _metres(lon, lat, 2.7775, 50.2910) < 5_000
+
+
+def test_drom_point_in_its_utm_zone(tmp_path: Path) -> None:
+    # La Réunion: RGR92 / UTM zone 40 S (EPSG:2975); E 500 000 m is the zone's central
+    # meridian, 57° E.
+    edited = GEO_CHRS.replace("686253.1;7037432.4", "500000.0;7660000.0") + "UTM_S40"
+    path = _copy(tmp_path, (GEO_CHRS + "LAMBERT_93", edited))
+    lon, lat = _point(READ(path).tables["etablissements"], "620000011")
+    assert lon is not None and lat is not None
+    assert _metres(lon, lat, 57.0, lat) < 1.0 and -21.5 < lat < -20.8
+
+
+def test_unknown_projection_keeps_no_point_and_is_counted(tmp_path: Path) -> None:
+    path = _copy(tmp_path, (GEO_CHRS + "LAMBERT_93", GEO_CHRS + "GAUSS_LABORDE"))
+    batch = READ(path)
+    points = batch.tables["etablissements"]
+    assert _point(points, "620000011") == (None, None)
+    assert points["longitude"].null_count() == 1
+    assert "1 établissement(s) non localisé(s)" in " ".join(batch.notes)
+
+
 @pytest.fixture(scope="module")
-def cube(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cube]:
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A data dir with the FINESS fixture and the populations, its cube built."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("finess"))
     import_file(settings, "finess", FIXTURES / ETAB)
     pop = demo_dir() / "populations_legales"
     latest = sorted(pop.glob("donnees_communes_millesime*.csv.gz"))[-1]  # millésime 2023
     import_file(settings, "populations_legales", latest)
     build(settings)
-    with Cube(settings, referential_for(settings)) as c:
+    return settings
+
+
+@pytest.fixture(scope="module")
+def cube(loaded: Settings) -> Iterator[Cube]:
+    with Cube(loaded, referential_for(loaded)) as c:
         yield c
+
+
+def test_etablissements_of_a_commune_and_an_epci(loaded: Settings) -> None:
+    activate(loaded)
+    lens = figures.etablissements(Territory.parse("COM:62498"))
+    assert (lens.loaded, lens.millesime, lens.restricted) == (True, 2026, False)
+    assert [(e.nom, e.type, e.places) for e in lens.items] == [
+        ("CHRS LE CAP", "CHRS", 57),
+        ("FJT ESPACE JEUNES", "FJT", 80),
+    ]
+    call = figures.etablissements(Territory.parse("EPCI:246200364"))
+    # Lens and Liévin, in the order of the nomenclature; the CADA of Arras is elsewhere.
+    assert [(e.nofinesset, e.commune_nom) for e in call.items] == [
+        ("620000011", "Lens"),
+        ("620000029", "Liévin"),
+        ("620000037", "Lens"),
+    ]
+    assert call.categories == [
+        ("CHRS", figures.ETABLISSEMENT_CATEGORIES["CHRS"]),
+        ("PENSION_FAMILLE", "maisons relais - pensions de famille"),
+        ("FJT", figures.ETABLISSEMENT_CATEGORIES["FJT"]),
+    ]
+    chrs = call.items[0]
+    assert chrs.longitude is not None and chrs.latitude is not None
+    assert _metres(chrs.longitude, chrs.latitude, 2.8319, 50.4320) < 5_000
+    assert call.unlocated == 0
+    assert figures.etablissements(Territory.parse("COM:62119")).items == ()
 
 
 def test_places_per_1000_inhabitants_is_a_ratio_of_sums(cube: Cube) -> None:

@@ -27,7 +27,9 @@ def test_portrait_lists_and_maps_the_sites(client) -> None:  # type: ignore[no-u
     bracq = section.split('data-site="62498_5371"')[1].split("</tr>")[0]
     assert "Chaudronnerie Bracq" in bracq and "friche potentielle" in bracq and "LENS" in bracq
     assert 'data-points="/api/v1/friches?territory=EPCI%3A246200364"' in section
-    assert 'data-points-colour="statut"' in section and 'data-legend="friche sans projet"' in section
+    assert (
+        'data-points-colour="statut"' in section and 'data-legend="friche sans projet"' in section
+    )
     assert "/static/portal/points.js" in html
     assert not re.search(r"<[^>]+\son[a-z]+=", html)
     # A territory without any recorded site has no section.
