@@ -252,8 +252,8 @@ def _etablissements(sections: dict[str, list[tuple[int, list[str]]]], file: str)
 def lon_lat(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` (x, y, projection) with WGS84 longitude and latitude; null for a point
     without coordinates or in a projection not in PROJECTIONS."""
-    lon = [None] * frame.height
-    lat = [None] * frame.height
+    lon: list[float | None] = [None] * frame.height
+    lat: list[float | None] = [None] * frame.height
     located = frame.with_row_index("_i").filter(
         pl.col("x").is_not_null() & pl.col("y").is_not_null()
     )
