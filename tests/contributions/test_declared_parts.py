@@ -8,6 +8,7 @@ above the CCAPEX secrecy threshold, 3, as in test_declared_uploads.py)."""
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -47,7 +48,7 @@ def _send(client: Client, text: str, name: str) -> Any:
 def _validate(animateur: Client, upload: Any) -> str:
     page = animateur.post(decision(upload.pk), {"decision": "valider"})
     upload.refresh_from_db()
-    return page.content.decode() if page.status_code == 200 else ""
+    return html.unescape(page.content.decode()) if page.status_code == 200 else ""
 
 
 def _stored(settings: Settings) -> dict[str, str]:
