@@ -132,8 +132,7 @@ def _conflicts(
     code, year = decl.territory_column, decl.year_column
     lines = {
         (str(c), int(y) if year else None): int(line)
-        for line, c, y in typed.select(LINE, code, pl.col(year) if year else pl.lit(0))
-        .iter_rows()
+        for line, c, y in typed.select(LINE, code, pl.col(year) if year else pl.lit(0)).iter_rows()
     }
     problems = []
     for c in clashes:

@@ -191,12 +191,10 @@ def import_file(
             list(provenance.values()),
         )
         final = slice_path(root, info.name, batch.millesime, part)
-        # A partner's previous file may have covered other départements (another part).
-        previous = (
-            [s.path for s in own_slices(root, info.name, batch.millesime, provider)]
-            if provider
-            else [final] if final.exists() else []
-        )
+        previous = [final] if final.exists() else []
+        if provider:
+            # A partner's previous file may have covered other départements (another part).
+            previous = [s.path for s in own_slices(root, info.name, batch.millesime, provider)]
         replaced = bool(previous)
         if replaced and not accept_fewer:
             _check_shrink(con, path.name, batch.row_count, previous[0])

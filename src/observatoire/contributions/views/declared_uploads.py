@@ -261,8 +261,7 @@ def _tell_author(upload: DeclaredUpload) -> None:
         )
     send_mail(
         f"Observatoire de l'habitat : {subject}",
-        f"Bonjour,\n\n{body}\n\nVos dépôts : page « Dépôts de sources déclarées » du "
-        "portail.\n",
+        f"Bonjour,\n\n{body}\n\nVos dépôts : page « Dépôts de sources déclarées » du portail.\n",
         active().email_from,
         [email],
     )
