@@ -142,6 +142,8 @@ class DeclaredUpload(Authored):
         verbose_name="décidé par",
     )
     reason = models.CharField("motif du refus", max_length=1000, blank=True)
+    # The author has seen the decision on their list page (told once, there and by mail).
+    decision_seen = models.BooleanField("décision vue par l'auteur", default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

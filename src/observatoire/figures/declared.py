@@ -20,6 +20,7 @@ from observatoire.sources.base import LINE
 from observatoire.sources.declared import ABSENT, DIFFUSIONS, KEYS, LEVELS
 from observatoire.territories import Level, Territory
 from observatoire.warehouse.imports import ImportResult, import_file
+from observatoire.warehouse.parts import Overlap, file_part, overlaps
 from observatoire.warehouse.store import list_imports
 
 
@@ -38,7 +39,7 @@ class DeclaredSource:
 
 
 def _departements(name: str) -> tuple[str, ...] | None:
-    parts = [i.part for i in list_imports(active().warehouse_dir) if i.source == name]
+    parts = [file_part(i.part) for i in list_imports(active().warehouse_dir) if i.source == name]
     if not parts or not all(p.startswith("DEP-") for p in parts):
         return None
     return tuple(sorted({d for p in parts for d in p.removeprefix("DEP-").split("-")}))
@@ -78,10 +79,13 @@ class Checked:
     values: tuple[tuple[Territory, int, str, float | None, str], ...]
 
 
-def check_declared(name: str, path: Path, reader: Reader) -> Checked:
+def check_declared(
+    name: str, path: Path, reader: Reader, *, provider: str | None = None
+) -> Checked:
     """Read a file of the declared source `name` as the import would, and check that
     every row's territory is in the reader's scope (SourceError: every problem located,
-    a row outside the scope by its line)."""
+    a row outside the scope by its line). `provider`: a partner's file (warehouse.parts),
+    refused where another stored file of the source gives the same value."""
     decl = declared.registered().get(name)
     if decl is None:
         raise SourceError([Problem(path.name, f"source « {name} » non déclarée.")])
@@ -103,6 +107,10 @@ def check_declared(name: str, path: Path, reader: Reader) -> Checked:
     batch = sources.get(name).read(path)
     observations = batch.tables["observations"]
     assert isinstance(observations, pl.DataFrame)  # the declared reader's frame
+    if provider:
+        clashes = overlaps(active().warehouse_dir, name, observations, provider)
+        if clashes:
+            raise SourceError(_conflicts(decl, typed, path.name, clashes))
     values = tuple(
         (Territory(Level(level), code), int(year), variable, value, str(status))
         for level, code, year, variable, value, status in observations.select(
@@ -117,15 +125,52 @@ def check_declared(name: str, path: Path, reader: Reader) -> Checked:
     )
 
 
+def _conflicts(
+    decl: declared.Declaration, typed: pl.DataFrame, file_name: str, clashes: list[Overlap]
+) -> list[Problem]:
+    """One problem per line of the file giving a value another stored file gives."""
+    code, year = decl.territory_column, decl.year_column
+    lines = {
+        (str(c), int(y) if year else None): int(line)
+        for line, c, y in typed.select(LINE, code, pl.col(year) if year else pl.lit(0)).iter_rows()
+    }
+    problems = []
+    for c in clashes:
+        line = lines.get((c.code, c.year if year else None))
+        who = next(
+            (n.removeprefix(PROVIDED) for n in c.notes.split(" | ") if n.startswith(PROVIDED)),
+            "import de l'observatoire",
+        )
+        problems.append(
+            Problem(
+                file_name,
+                f"valeur de {c.year} déjà fournie par le fichier « {c.file_name} » ({who}) : "
+                "deux fichiers ne peuvent pas donner une valeur pour le même territoire, la "
+                "même année et la même variable. Retirez la ligne de l'un des deux fichiers.",
+                line,
+                c.variable,
+                f"{c.level}:{c.code}",
+            )
+        )
+    return problems
+
+
 def import_declared(
-    name: str, path: Path, reader: Reader, *, provided_by: str = ""
+    name: str,
+    path: Path,
+    reader: Reader,
+    *,
+    provided_by: str = "",
+    provider: str | None = None,
 ) -> ImportResult:
     """Import a file of the declared source `name` for `reader`: every territory of the
     file must be in the reader's scope (SourceError: every problem located).
-    `provided_by`: the partner who sent the file, kept in the import's provenance."""
-    check_declared(name, path, reader)
+    `provided_by`: the partner who sent the file, kept in the import's provenance.
+    `provider`: the partner's key; its file is stored as its own part, beside the other
+    partners' (warehouse.parts), and refused where it gives a value another file gives."""
+    check_declared(name, path, reader, provider=provider)
     notes = (f"{PROVIDED}{provided_by}",) if provided_by else ()
-    return import_file(active(), name, path, notes=notes)
+    return import_file(active(), name, path, notes=notes, provider=provider)
 
 
 __all__ = [

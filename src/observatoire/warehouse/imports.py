@@ -22,6 +22,7 @@ from observatoire import sources
 from observatoire.settings import Settings
 from observatoire.sources.base import Problem, SourceError
 from observatoire.sql import identifier, literal
+from observatoire.warehouse.parts import own_slices, partner_part
 from observatoire.warehouse.store import (
     PROVENANCE_TABLE,
     promote,
@@ -135,12 +136,15 @@ def import_file(
     *,
     accept_fewer: bool = False,
     notes: tuple[str, ...] = (),
+    provider: str | None = None,
 ) -> ImportResult:
     """Read, validate and store `path` as source `source_name`. Raises SourceError, and
     ShrinkError (one of them) when it would replace a stored slice with far fewer rows
     or territories, unless `accept_fewer`.
     `complete`: départements declared whole in the file (DVF, see sources.dvf_coverage).
-    `notes`: added to the reader's in the provenance (who provided a partner's file)."""
+    `notes`: added to the reader's in the provenance (who provided a partner's file).
+    `provider`: a partner's file, stored as that partner's own part (warehouse.parts): it
+    replaces only the partner's previous file of the millésime."""
     info = sources.get(source_name, settings)
     if not path.is_file():
         raise SourceError([Problem(path.name, f"fichier introuvable : {path}.")])
@@ -163,11 +167,12 @@ def import_file(
                 raise SourceError(
                     [Problem(path.name, "aucune donnée exploitable dans le fichier.")]
                 )
+        part = partner_part(batch.part, provider) if provider else batch.part
         provenance = {
             "source": info.name,
             "producer": info.producer,
             "millesime": batch.millesime,
-            "part": batch.part,
+            "part": part,
             "layout": batch.layout,
             "geo_vintage": batch.geo_vintage,
             "file_name": path.name,
@@ -185,15 +190,22 @@ def import_file(
             + ")",
             list(provenance.values()),
         )
-        final = slice_path(root, info.name, batch.millesime, batch.part)
-        replaced = final.exists()
+        final = slice_path(root, info.name, batch.millesime, part)
+        previous = [final] if final.exists() else []
+        if provider:
+            # A partner's previous file may have covered other départements (another part).
+            previous = [s.path for s in own_slices(root, info.name, batch.millesime, provider)]
+        replaced = bool(previous)
         if replaced and not accept_fewer:
-            _check_shrink(con, path.name, batch.row_count, final)
+            _check_shrink(con, path.name, batch.row_count, previous[0])
         promote(con, tmp, final)
+    for stale in previous:
+        if stale != final:
+            stale.unlink(missing_ok=True)
     return ImportResult(
         source=info.name,
         millesime=batch.millesime,
-        part=batch.part,
+        part=part,
         path=final,
         rows=batch.row_count,
         replaced=replaced,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -62,6 +63,14 @@ def may_decide(user: Any, upload: DeclaredUpload) -> bool:
     return bool(upload.territories) and all(
         access.can_validate(user, t) for t in upload.territories
     )
+
+
+def _provider(upload: DeclaredUpload) -> str:
+    """The partner's key in the warehouse (warehouse.parts): its organisation, or its
+    account when it has none. A partner's new file replaces only this partner's part."""
+    if upload.organisation_id is not None:
+        return f"org{upload.organisation_id}"
+    return f"compte{upload.author_id}"
 
 
 def _may_see(user: Any, upload: DeclaredUpload) -> bool:
@@ -115,15 +124,21 @@ def deposit(request: HttpRequest) -> HttpResponse:
     except UploadError as exc:
         return _deposit_page(request, error=str(exc))
     content = f.read()
-    with _on_disk(f.name, content) as path:
-        try:
-            checked = check_declared(name, path, reader_of(request.user))
-        except SourceError as exc:
-            return _deposit_page(request, file_name=f.name, problems=exc.problems[:MAX_SHOWN])
     profile = profile_of(request.user)
-    upload = DeclaredUpload.objects.create(
+    upload = DeclaredUpload(
         author=request.user,
         organisation=profile.organisation if profile is not None else None,
+    )
+    with _on_disk(f.name, content) as path:
+        try:
+            checked = check_declared(
+                name, path, reader_of(request.user), provider=_provider(upload)
+            )
+        except SourceError as exc:
+            return _deposit_page(request, file_name=f.name, problems=exc.problems[:MAX_SHOWN])
+    upload = DeclaredUpload.objects.create(
+        author=request.user,
+        organisation=upload.organisation,
         source=name,
         file_name=Path(f.name).name,
         content=content,
@@ -153,6 +168,9 @@ def uploads(request: HttpRequest) -> HttpResponse:
         return forbidden(request, NOT_ALLOWED)
     everything = DeclaredUpload.objects.select_related("organisation", "author")
     mine = [u for u in everything if u.author_id == request.user.pk]
+    # The decisions the author has not seen yet: said once, above the list.
+    news = [u for u in mine if u.status != DeclaredUpload.Status.EN_ATTENTE and not u.decision_seen]
+    DeclaredUpload.objects.filter(pk__in=[u.pk for u in news]).update(decision_seen=True)
     pending = [
         u
         for u in everything.filter(status=DeclaredUpload.Status.EN_ATTENTE)
@@ -161,7 +179,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contributions/declared_uploads.html",
-        {"title": "Dépôts de sources déclarées", "mine": mine, "pending": pending},
+        {"title": "Dépôts de sources déclarées", "mine": mine, "pending": pending, "news": news},
     )
 
 
@@ -170,9 +188,21 @@ def _check(upload: DeclaredUpload, user: Any) -> tuple[Checked | None, list[Any]
     against the scope of the one who looks at it."""
     with _on_disk(upload.file_name, bytes(upload.content)) as path:
         try:
-            return check_declared(upload.source, path, reader_of(user)), []
+            checked = check_declared(
+                upload.source, path, reader_of(user), provider=_provider(upload)
+            )
+            return checked, []
         except SourceError as exc:
             return None, exc.problems[:MAX_SHOWN]
+
+
+def _french(value: float | None) -> str:
+    """A previewed value as the portal writes numbers: 40 -> "40", 1234.5 -> "1 234,5"."""
+    if value is None:
+        return "—"
+    # The file's own decimals (a float column), at most 6: no rounding of what was sent.
+    decimals = 0 if value.is_integer() else min(len(repr(value).split(".")[-1]), 6)
+    return figures.french_number(value, decimals)
 
 
 def _detail_page(request: HttpRequest, upload: DeclaredUpload, **context: Any) -> HttpResponse:
@@ -180,7 +210,7 @@ def _detail_page(request: HttpRequest, upload: DeclaredUpload, **context: Any) -
     context.setdefault("problems", problems)
     values = [
         {"territory": t, "name": figures.territory_name(t), "year": y, "variable": v,
-         "value": value, "status": status}
+         "value": _french(value), "status": status}
         for t, y, v, value, status in (checked.values if checked else ())[:MAX_SHOWN]
     ]  # fmt: skip
     context.update(
@@ -203,16 +233,46 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, upload)
 
 
-def _provider(upload: DeclaredUpload) -> str:
+def _provided_by(upload: DeclaredUpload) -> str:
     # The organisation only: the provenance is shown on the public catalog page.
     who = upload.organisation.name if upload.organisation else "un partenaire"
     return f"{who}, déposé le {timezone.localtime(upload.created_at):%d/%m/%Y}"
 
 
+def _tell_author(upload: DeclaredUpload) -> None:
+    """The decision by e-mail to the author (Django's mail backend: the console when no
+    server is configured); their list page says it too (`decision_seen`)."""
+    email = upload.author.email if upload.author is not None else ""
+    if not email:
+        return
+    when = f"{timezone.localtime(upload.decided_at):%d/%m/%Y}" if upload.decided_at else ""
+    if upload.status == DeclaredUpload.Status.VALIDE:
+        subject = f"Fichier validé : {upload.file_name}"
+        body = (
+            f"Votre fichier « {upload.file_name} » (source {upload.source}, millésime "
+            f"{upload.millesime}) a été validé le {when} et importé dans l'observatoire. "
+            "Ses valeurs seront servies après le prochain calcul du cube."
+        )
+    else:
+        subject = f"Fichier refusé : {upload.file_name}"
+        body = (
+            f"Votre fichier « {upload.file_name} » (source {upload.source}, millésime "
+            f"{upload.millesime}) a été refusé le {when}.\n\nMotif : {upload.reason}"
+        )
+    send_mail(
+        f"Observatoire de l'habitat : {subject}",
+        f"Bonjour,\n\n{body}\n\nVos dépôts : page « Dépôts de sources déclarées » du portail.\n",
+        active().email_from,
+        [email],
+    )
+
+
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = get_object_or_404(DeclaredUpload.objects.select_related("organisation"), pk=pk)
+    upload = get_object_or_404(
+        DeclaredUpload.objects.select_related("organisation", "author"), pk=pk
+    )
     if not may_decide(request.user, upload):
         return forbidden(request, NOT_VALIDATOR)
     if upload.status != DeclaredUpload.Status.EN_ATTENTE:
@@ -227,7 +287,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         with _on_disk(upload.file_name, bytes(upload.content)) as path:
             try:
                 result = import_declared(
-                    upload.source, path, reader_of(request.user), provided_by=_provider(upload)
+                    upload.source,
+                    path,
+                    reader_of(request.user),
+                    provided_by=_provided_by(upload),
+                    provider=_provider(upload),
                 )
             except SourceError as exc:
                 return _detail_page(
@@ -250,6 +314,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             {"depot": upload.pk, "decision": decision, "motif": reason},
             request=request,
         )
+    _tell_author(upload)
     if decision == "valider":
         messages.success(
             request,
