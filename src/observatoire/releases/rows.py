@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, BinaryIO
 
 from observatoire.indicators.query import Value
 from observatoire.status import EXPLANATIONS, VISIBLE
@@ -75,16 +75,35 @@ def cell(key: str, value: Any, spreadsheet: bool = False) -> str:
     return str(value)
 
 
+def write_csv(
+    rows: Iterable[dict[str, Any]],
+    out: BinaryIO,
+    delimiter: str = ";",
+    *,
+    spreadsheet: bool = False,
+) -> None:
+    """Writes `rows` to `out` as they come (a France release never holds its 8 million
+    lines at once): UTF-8, one header row, CRLF line ends (RFC 4180); `;` for the portal's
+    downloads, `,` for data.gouv.fr releases; with `spreadsheet` the file a French
+    spreadsheet opens as it is (a byte order mark, without which Excel reads the accents as
+    Windows-1252, and decimal commas)."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        if spreadsheet:
+            text.write("\ufeff")
+        writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([cell(k, r[k], spreadsheet) for k in COLUMNS] for r in rows)
+        text.flush()
+    finally:
+        # `out` belongs to the caller: left open.
+        text.detach()
+
+
 def to_csv(
     rows: Iterable[dict[str, Any]], delimiter: str = ";", *, spreadsheet: bool = False
 ) -> bytes:
-    """UTF-8, one header row, CRLF line ends (RFC 4180); `;` for the portal's downloads,
-    `,` for data.gouv.fr releases; with `spreadsheet` the file a French spreadsheet opens as
-    it is (a byte order mark, without which Excel reads the accents as Windows-1252, and
-    decimal commas)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow([cell(k, r[k], spreadsheet) for k in COLUMNS])
-    return ("\ufeff" if spreadsheet else "").encode() + out.getvalue().encode("utf-8")
+    """The bytes `write_csv` writes, for a download small enough to be held."""
+    out = io.BytesIO()
+    write_csv(rows, out, delimiter, spreadsheet=spreadsheet)
+    return out.getvalue()
