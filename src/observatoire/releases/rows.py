@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
+from observatoire import sources
 from observatoire.indicators.query import Value
 from observatoire.status import EXPLANATIONS, VISIBLE
 
@@ -38,9 +39,14 @@ def shown(v: Value) -> float | None:
     return round(v.value, 6)
 
 
-def row(v: Value) -> dict[str, Any]:
-    """One export line for one cube value."""
-    source = v.as_dict()["source"]
+def source_label(code: str | None) -> str | None:
+    """The name a reader knows a source by (the `source` column)."""
+    return sources.get(code).label if code else None
+
+
+def row(v: Value, label: Callable[[str | None], str | None] = source_label) -> dict[str, Any]:
+    """One export line for one cube value; `label` names its source (a release of
+    millions of rows passes a cached `source_label`)."""
     return {
         "code": v.territory.code,
         "nom": v.name,
@@ -50,10 +56,10 @@ def row(v: Value) -> dict[str, Any]:
         "valeur": shown(v),
         "unite": v.indicator.unit,
         "statut": v.status,
-        "source": source["name"],
-        "millesime": source["millesime"],
+        "source": label(v.source),
+        "millesime": v.millesime,
         # The COG of the source's codes: "géographie au 1er janvier AAAA" (Métadonnées).
-        "millesime_cog": source["geo_vintage"],
+        "millesime_cog": v.geo_vintage,
         # Says a value's perimeter (FILO2019 "France" = France métropolitaine) or why it
         # is empty: the figure is never read without it.
         "note": v.note,

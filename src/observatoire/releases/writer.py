@@ -9,12 +9,14 @@ DuckDB thread for the Parquet writer, no export timestamp)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import shutil
-from dataclasses import dataclass
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from observatoire import figures, sources
 from observatoire.figures import PUBLIC
 from observatoire.indicators.catalog import Indicator, catalog
 from observatoire.releases import readme
-from observatoire.releases.rows import COLUMNS, row, write_csv
+from observatoire.releases.rows import COLUMNS, row, source_label, write_csv
 from observatoire.releases.summary import Summary
 from observatoire.settings import Settings
 from observatoire.sql import literal
@@ -36,6 +38,9 @@ SCHEMA_NAME = "datapackage.json"
 README_NAME = "README.md"
 # Column types of the CSV, for the Parquet file and the Table Schema.
 TYPES = {"annee": "integer", "valeur": "number", "millesime": "integer", "millesime_cog": "integer"}
+# What DuckDB may hold while it sorts a release's rows (the Python process around it
+# holds ~0.5 GB more: referential, catalog, one batch of rows).
+SORT_MEMORY = "512MB"
 DUCK_TYPES = {"integer": "INTEGER", "number": "DOUBLE", "string": "VARCHAR"}
 DESCRIPTIONS = {
     "code": "code officiel du territoire (INSEE, SIREN de l'EPCI), « FR » pour la France",
@@ -122,12 +127,27 @@ def stream_rows(scope: Territory) -> Iterator[dict[str, Any]]:
     """The public rows of the cube for the territories of `scope`, sorted as the cube is
     (indicator, level, code, year), one at a time."""
     codes = [i.code for i in public_indicators()]
-    return (row(v) for v in figures.every_series(codes, territories_of(scope)))
+    # A few sources name 8 million rows: each is looked up once.
+    label = functools.cache(source_label)
+    return (row(v, label) for v in figures.every_series(codes, territories_of(scope)))
 
 
 def release_rows(scope: Territory) -> list[dict[str, Any]]:
     """`stream_rows` held in a list (small territories only: France is 8 million rows)."""
     return list(stream_rows(scope))
+
+
+@contextmanager
+def _spilling(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB sorts the rows of a release in memory unless told otherwise: 8 million rows
+    of France took gigabytes. Under a memory limit it spills the sort to the cube's
+    temporary folder (`cube.duckdb.tmp`, removed when done); the limit is lifted after,
+    for the next reader of the same connection."""
+    con.execute(f"SET memory_limit = {literal(SORT_MEMORY)}")
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
 
 
 def _parquet(csv_path: Path, target: Path) -> None:
@@ -219,7 +239,7 @@ def write(scope: Territory, out: Path) -> Release:
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     summary = Summary()
-    with (building / CSV_NAME).open("wb") as f:
+    with _spilling(figures.cube().con), (building / CSV_NAME).open("wb") as f:
         write_csv(summary.counted(stream_rows(scope)), f, delimiter=",")
     _parquet(building / CSV_NAME, building / PARQUET_NAME)
     licences = _licences(summary)
