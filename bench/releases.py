@@ -1,7 +1,7 @@
 """`make bench` (releases): the open data release of France (`observatoire publications
-release FR`) on the demo cube, in its own process: wall time against 4 minutes (issue #15
-§5), peak memory, rows and file sizes. `--data-dir` to reuse a built demo. Figures go to
-bench/out/releases.json."""
+release FR`) on the demo cube, in its own process: wall time against 4 minutes and peak
+memory against 2 GB (issue #15 §5: the rows stream to the files), rows and file sizes.
+`--data-dir` to reuse a built demo. Figures go to bench/out/releases.json."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bench.portal import _bin, build_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_SECONDS = 240
+LIMIT_MEMORY_BYTES = 2 * 1024**3
 
 
 def _release(data_dir: Path, out: Path, scope: str) -> tuple[float, int]:
@@ -54,12 +55,12 @@ def main() -> int:
         "rows": rows,
         "bytes": sizes,
         "peak_memory_bytes": peak,
-        "ok": seconds < LIMIT_SECONDS,
+        "ok": seconds < LIMIT_SECONDS and peak < LIMIT_MEMORY_BYTES,
     }
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "releases.json").write_text(json.dumps(result, indent=2))
     print(f"Données ouvertes, France : {rows} lignes en {seconds:.0f} s (cible < 4 min), "
-          f"mémoire maximale {peak / 1024**2:.0f} Mo : "
+          f"mémoire maximale {peak / 1024**2:.0f} Mo (cible < 2 Go) : "
           f"{'OK' if result['ok'] else 'CIBLE MANQUÉE'}.")  # fmt: skip
     return 0 if result["ok"] else 1
 

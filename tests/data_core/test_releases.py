@@ -182,3 +182,35 @@ def test_a_release_reads_the_cube_at_once_with_the_rows_of_each_territory(
     one_by_one.sort(key=lambda r: (r["indicateur"], r["niveau"], r["code"], r["annee"] or 0))
     assert len(rows) > 9000
     assert rows == one_by_one
+
+
+def test_a_release_writes_its_rows_as_it_reads_them(
+    demo: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A France release (8 million rows) held every row, then the whole CSV as one string,
+    before writing a byte, while DuckDB held its sorted rows: 12.6 GB. Now the rows reach
+    the file as the cube gives them (when the cube's last row is read, the CSV on disk
+    holds all the others but one buffer) and DuckDB sorts them under a memory limit,
+    lifted after the release for the next reader of the cube."""
+    con = figures.cube().con
+    setting = "SELECT current_setting('memory_limit')"
+    (before,) = con.execute(setting).fetchone() or ("",)
+    read = figures.every_series
+    seen: dict[str, object] = {}
+
+    def spy(codes: list[str], territories: list[Territory]) -> Iterator[object]:
+        seen["limit"] = con.execute(setting).fetchone()
+        yield from read(codes, territories)
+        written = list(tmp_path.glob(f".*.tmp/{writer.CSV_NAME}"))
+        seen["on_disk"] = written[0].stat().st_size if written else 0
+
+    monkeypatch.setattr(figures, "every_series", spy)
+    release = writer.write(LENS_LIEVIN, tmp_path).path
+    final = (release / writer.CSV_NAME).stat().st_size
+    assert final > 1_000_000
+    assert isinstance(seen["on_disk"], int) and seen["on_disk"] > final - 64 * 1024
+    # "488.2 MiB" during the read, "18.8 GiB" (80 % of the machine) otherwise.
+    (limit,) = seen["limit"]  # type: ignore[misc]
+    amount, unit = str(limit).split()
+    assert unit == "MiB" and float(amount) < 1024, limit
+    assert con.execute(setting).fetchone() == (before,)

@@ -129,12 +129,19 @@ class Cube:
         self.close()
 
     def _row(
-        self, indicator: Indicator, t: Territory, name: str, row: tuple[Any, ...] | None
+        self,
+        indicator: Indicator,
+        t: Territory,
+        name: str,
+        row: tuple[Any, ...] | None,
+        decls: dict[str, declared.Declaration] | None = None,
     ) -> Value:
         if row is None:
             return Value.empty(indicator, t, name, status=Status.MISSING, note=NOT_LOADED)
         year, value, status, source, millesime, detail, geo, note = row
-        decl = declared.registered(self.settings).get(source) if source else None
+        if decls is None and source:
+            decls = declared.registered(self.settings)
+        decl = decls.get(source) if decls and source else None
         if decl is not None and decl.expired():
             # The agreement under which the producer handed the file is over: its values
             # are no longer served, whatever cube was built while it ran.
@@ -219,10 +226,12 @@ class Cube:
             "ORDER BY indicator, level, code, coalesce(year, 0)",
             [[k[0] for k in names], [k[1] for k in names], list(indicators)],
         )
+        # Read once, not for each of millions of rows (a listing of the declarations folder).
+        decls = declared.registered(self.settings)
         while batch := cur.fetchmany(100_000):
             for r in batch:
                 t, name = names[(r[1], r[2])]
-                yield self._row(indicators[r[0]], t, name, r[3:])
+                yield self._row(indicators[r[0]], t, name, r[3:], decls)
 
     # The same file, same reasoning: the siblings a portrait ranks a territory among are
     # asked again by every portrait of that family (one query per key figure, 150-550 ms

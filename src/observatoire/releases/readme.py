@@ -3,11 +3,9 @@ their licences (from each source's SourceInfo, the SOURCES files' statement), me
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
-
 from observatoire import sources
 from observatoire.releases.rows import STATUSES
+from observatoire.releases.summary import Summary
 from observatoire.status import Status
 from observatoire.territories import Territory
 
@@ -15,11 +13,8 @@ STATUS_ORDER = (Status.OK, Status.ESTIMATED, Status.SECRET, Status.MISSING, Stat
 METHODS = "docs/methodes.md (dépôt du logiciel observatoire, licence libre)"
 
 
-def _sources(rows: list[dict[str, Any]]) -> list[str]:
-    millesimes: dict[str, set[int]] = defaultdict(set)
-    for r in rows:
-        if r["source"]:
-            millesimes[r["source"]].add(r["millesime"] if r["millesime"] is not None else 0)
+def _sources(summary: Summary) -> list[str]:
+    millesimes = summary.millesimes
     infos = {sources.get(n).label: sources.get(n) for n in sources.names()}
     out = []
     for label in sorted(millesimes):
@@ -40,10 +35,10 @@ def text(
     name: str,
     built_at: str,
     cog: int,
-    rows: list[dict[str, Any]],
+    summary: Summary,
 ) -> str:
-    indicators = len({r["indicateur"] for r in rows})
-    territories = len({(r["niveau"], r["code"]) for r in rows})
+    indicators = len(summary.indicators)
+    territories = len(summary.territories)
     lines = [
         f"# Observatoire de l'habitat : indicateurs, {name} ({scope.id})",
         "",
@@ -52,7 +47,7 @@ def text(
         f"COG au 1er janvier {cog} ; la colonne `millesime_cog` donne le COG des codes de "
         "chaque source.",
         "",
-        f"{len(rows)} lignes : {indicators} indicateurs × {territories} territoires "
+        f"{summary.rows} lignes : {indicators} indicateurs × {territories} territoires "
         "(le territoire, ses communes et territoires inclus, ses territoires de référence) "
         "× années. Seuls les indicateurs en diffusion publique sont publiés.",
         "",
@@ -73,7 +68,7 @@ def text(
         "",
         "## Sources et licences",
         "",
-        *_sources(rows),
+        *_sources(summary),
         "",
         "Les données publiées ici sont dérivées de ces sources et diffusées sous leurs "
         "licences ; citer la source et son millésime avec chaque chiffre.",

@@ -9,10 +9,13 @@ DuckDB thread for the Parquet writer, no export timestamp)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,8 @@ from observatoire import figures, sources
 from observatoire.figures import PUBLIC
 from observatoire.indicators.catalog import Indicator, catalog
 from observatoire.releases import readme
-from observatoire.releases.rows import COLUMNS, row, to_csv
+from observatoire.releases.rows import COLUMNS, row, source_label, write_csv
+from observatoire.releases.summary import Summary
 from observatoire.settings import Settings
 from observatoire.sql import literal
 from observatoire.territories import Level, Territory
@@ -34,6 +38,9 @@ SCHEMA_NAME = "datapackage.json"
 README_NAME = "README.md"
 # Column types of the CSV, for the Parquet file and the Table Schema.
 TYPES = {"annee": "integer", "valeur": "number", "millesime": "integer", "millesime_cog": "integer"}
+# What DuckDB may hold while it sorts a release's rows (the Python process around it
+# holds ~0.5 GB more: referential, catalog, one batch of rows).
+SORT_MEMORY = "512MB"
 DUCK_TYPES = {"integer": "INTEGER", "number": "DOUBLE", "string": "VARCHAR"}
 DESCRIPTIONS = {
     "code": "code officiel du territoire (INSEE, SIREN de l'EPCI), « FR » pour la France",
@@ -116,11 +123,31 @@ def public_indicators() -> list[Indicator]:
     return [i for code, i in sorted(catalog().items()) if PUBLIC.can_read(i.diffusion)]
 
 
-def release_rows(scope: Territory) -> list[dict[str, Any]]:
+def stream_rows(scope: Territory) -> Iterator[dict[str, Any]]:
     """The public rows of the cube for the territories of `scope`, sorted as the cube is
-    (indicator, level, code, year)."""
+    (indicator, level, code, year), one at a time."""
     codes = [i.code for i in public_indicators()]
-    return [row(v) for v in figures.every_series(codes, territories_of(scope))]
+    # A few sources name 8 million rows: each is looked up once.
+    label = functools.cache(source_label)
+    return (row(v, label) for v in figures.every_series(codes, territories_of(scope)))
+
+
+def release_rows(scope: Territory) -> list[dict[str, Any]]:
+    """`stream_rows` held in a list (small territories only: France is 8 million rows)."""
+    return list(stream_rows(scope))
+
+
+@contextmanager
+def _spilling(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB sorts the rows of a release in memory unless told otherwise: 8 million rows
+    of France took gigabytes. Under a memory limit it spills the sort to the cube's
+    temporary folder (`cube.duckdb.tmp`, removed when done); the limit is lifted after,
+    for the next reader of the same connection."""
+    con.execute(f"SET memory_limit = {literal(SORT_MEMORY)}")
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
 
 
 def _parquet(csv_path: Path, target: Path) -> None:
@@ -140,7 +167,8 @@ def _parquet(csv_path: Path, target: Path) -> None:
 
 
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _package(
@@ -193,8 +221,8 @@ def _package(
     }
 
 
-def _licences(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    used = sorted({r["source"] for r in rows if r["source"]})
+def _licences(summary: Summary) -> list[dict[str, str]]:
+    used = summary.sources
     labels = {}
     for name in sources.names():
         info = sources.get(name)
@@ -206,23 +234,24 @@ def write(scope: Territory, out: Path) -> Release:
     """Writes the release of `scope` into a new folder of `out`, named after the cube's
     build date (replaced when it exists: the same cube gives the same files)."""
     built_at, cog = _meta()
-    rows = release_rows(scope)
     folder = out / folder_name(scope, built_at)
     building = out / f".{folder.name}.tmp"
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    (building / CSV_NAME).write_bytes(to_csv(rows, delimiter=","))
+    summary = Summary()
+    with _spilling(figures.cube().con), (building / CSV_NAME).open("wb") as f:
+        write_csv(summary.counted(stream_rows(scope)), f, delimiter=",")
     _parquet(building / CSV_NAME, building / PARQUET_NAME)
-    licences = _licences(rows)
+    licences = _licences(summary)
     package = _package(scope, built_at, cog, building, licences)
     package["name"] = folder.name.lower().replace("_", "-")
     (building / SCHEMA_NAME).write_text(
         json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     (building / README_NAME).write_text(
-        readme.text(scope, figures.territory_name(scope), built_at, cog, rows),
+        readme.text(scope, figures.territory_name(scope), built_at, cog, summary),
         encoding="utf-8",
     )
     shutil.rmtree(folder, ignore_errors=True)
     building.rename(folder)
-    return Release(path=folder, scope=scope, built_at=built_at, rows=len(rows))
+    return Release(path=folder, scope=scope, built_at=built_at, rows=summary.rows)
