@@ -15,12 +15,15 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from observatoire.figures import PUBLIC, Reader
-from observatoire.publications import commentary
 from observatoire.publications.fiche import Fiche
 
 
 def fiche_html(f: Fiche, reader: Reader = PUBLIC) -> str:
-    # The team's commentary of each section the reader may read (publications.commentary).
+    # Imported here: the batch's spawned workers import this module before Django is set
+    # up (publications.batch), and the commentary is a model.
+    from observatoire.publications import commentary
+
+    # The team's commentary of each section the reader may read.
     notes = commentary.shown(f.territory, reader)
     return render_to_string("publications/fiche.html", {"f": f, "commentaries": notes})
 
