@@ -270,10 +270,12 @@ class Cube:
         """Values of every territory of `level` (or only `codes`) for one year."""
         indicator = get(code, self.settings)
         rows = self._level_rows(code, level, year, None if codes is None else tuple(codes))
+        # The declarations folder is listed once, not once per row (35,000 for France).
+        decls = declared.registered(self.settings)
         out = {}
         for r in rows:
             t = Territory(level, r[0])
-            out[r[0]] = self._row(indicator, t, self.ref.names.get(t, r[0]), r[1:])
+            out[r[0]] = self._row(indicator, t, self.ref.names.get(t, r[0]), r[1:], decls)
         return out
 
     def vintages(self, code: str) -> list[dict[str, Any]]:

@@ -44,6 +44,7 @@ _POSTCODE = re.compile(r"^[0-9]{5}$")
 _LEVEL_ORDER = {Level.REG: 0, Level.DEP: 1, Level.GRP: 2, Level.EPCI: 3, Level.COM: 4}
 
 
+@cache
 def collation_key(name: str) -> str:
     """French dictionary order for names: accents, case, hyphens and apostrophes ignored
     at the first level, ligatures spelled out ("Méricourt" < "Meurchin" < "Œuf-en-Ternois"
