@@ -70,7 +70,7 @@ test: $(STAMP) $(TILES) system-packages
 	export OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test; \
 	status=0; \
 	echo "1/3 Tests en parallèle (applications web sur PostgreSQL, port $$port)"; \
-	$(PYTEST) -n $(JOBS) --dist loadgroup -m "not serial" || status=1; \
+	$(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
 	echo "2/3 Tests en série (navigateur, serveurs de production)"; \
 	$(PYTEST) -m serial || status=1; \
 	echo "3/3 Tests de la base embarquée (SQLite)"; \

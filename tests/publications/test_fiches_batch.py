@@ -16,10 +16,6 @@ from pypdf import PdfReader
 from observatoire.settings import Settings
 from observatoire.territories import Territory
 
-# The module-scoped batch (37 fiches) is written once, on one worker (`make test` runs
-# xdist with --dist loadgroup), not once on each.
-pytestmark = pytest.mark.xdist_group("fiches-batch")
-
 LENS_EPCI = "EPCI:246200364"
 # The label of vacance_longue_duree_part (LOVAC, diffusion restreinte).
 LOVAC = "vacants depuis plus de 2 ans"
