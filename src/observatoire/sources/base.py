@@ -410,3 +410,21 @@ def require_millesime(millesime: int | None, guessed: int | None, file: str) -> 
     raise SourceError(
         [Problem(file, "millésime introuvable dans le fichier : précisez --millesime ANNÉE.")]
     )
+
+
+def departement_of(commune: str) -> str:
+    """The département of a commune code: three characters in the DROM (971...976)."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+def departements_part(departements: Iterable[str]) -> str:
+    """The warehouse part of a file covering these départements: "FR" when it covers
+    (nearly) all of them, else "DEP-62-59..." so that each département's slice replaces
+    only its own."""
+    deps = sorted(set(departements))
+    return "FR" if len(deps) >= 90 else "DEP-" + "-".join(deps)
+
+
+def communes_part(communes: Iterable[str]) -> str:
+    """The warehouse part of a file of communes (see `departements_part`)."""
+    return departements_part(departement_of(c) for c in communes)

@@ -43,6 +43,7 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    communes_part,
     melt_values,
     parse,
     read_rows,
@@ -116,10 +117,9 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         typed, level="COM", code="CODGEO", year=millesime, variables={v: v for v in VARIABLES}
     )
     secret = obs.filter(pl.col("status") == "secret").height
-    deps = sorted({c[:3] if c.startswith("97") else c[:2] for c in typed["CODGEO"]})
     return Batch(
         millesime=millesime,
-        part="FR" if len(deps) >= 90 else "DEP-" + "-".join(deps),
+        part=communes_part(typed["CODGEO"]),
         geo_vintage=millesime,
         layout="copro-fragiles-commune",
         tables={"observations": obs.sort("code", "variable")},

@@ -39,6 +39,7 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    communes_part,
     melt_values,
     parse,
     read_rows,
@@ -290,8 +291,7 @@ def _read_folder(where: Path, _stamp: tuple[object, ...]) -> dict[str, Declarati
 def _part(decl: Declaration, codes: pl.Series) -> str:
     if decl.level == "EPCI":
         return "EPCI"
-    deps = sorted({c[:3] if c.startswith("97") else c[:2] for c in codes})
-    return "FR" if len(deps) >= 90 else "DEP-" + "-".join(deps)
+    return communes_part(codes)
 
 
 def read(decl: Declaration, path: Path, millesime: int | None = None, **_: object) -> Batch:

@@ -54,6 +54,8 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    departement_of,
+    departements_part,
     detect_layout,
     observations,
     parse,
@@ -179,11 +181,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             "code", "year", "variable"
         )
     )
-    deps = sorted({_departement(c) for c in placed["commune"].to_list()})
-    part = "FR" if len(deps) >= 90 else "DEP-" + "-".join(deps)
+    deps = sorted({departement_of(c) for c in placed["commune"].to_list()})
     return Batch(
         millesime=millesime,
-        part=part,
+        part=departements_part(deps),
         geo_vintage=millesime,
         layout=layout,
         tables={"observations": obs},
@@ -198,10 +199,6 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
             "(vente, location) sont comptés",
         ],
     )
-
-
-def _departement(commune: str) -> str:
-    return commune[:3] if commune.startswith("97") else commune[:2]
 
 
 SOURCE = SourceInfo(

@@ -73,6 +73,8 @@ from observatoire.sources.base import (
     check_unique,
     csv_problem,
     decode,
+    departement_of,
+    departements_part,
     observations,
     parse,
 )
@@ -353,14 +355,14 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         pl.lit(Status.OK).alias("status"),
     )
     unlocated = etabs["longitude"].null_count()
-    deps = sorted({c[:3] if c.startswith("97") else c[:2] for c in etabs["code_commune"]})
+    deps = sorted({departement_of(c) for c in etabs["code_commune"]})
     table = etabs.select(
         "nofinesset", "rs", "categetab", "libcategetab", "type", "code_commune", "x", "y",
         "projection", "longitude", "latitude", *(["places"] if places is not None else []),
     )  # fmt: skip
     return Batch(
         millesime=millesime or year,
-        part="FR" if len(deps) >= 90 else "DEP-" + "-".join(deps),
+        part=departements_part(deps),
         geo_vintage=year,
         layout="etalab-cs1100507",
         tables={

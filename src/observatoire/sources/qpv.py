@@ -50,6 +50,7 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    departement_of,
     detect_layout,
     observations,
     parse,
@@ -89,10 +90,6 @@ def departement(code: str) -> str | None:
 _ARRONDISSEMENT = re.compile(r"^(?P<city>.+?) \d+(?:er|e) arrondissement$")
 
 
-def _dep_of(code: str) -> str:
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 @cache
 def _communes_by_name() -> tuple[dict[tuple[str, str], list[str]], dict[str, list[str]]]:
     """(département, folded name) -> current codes, then folded name -> current codes in
@@ -110,7 +107,7 @@ def _communes_by_name() -> tuple[dict[tuple[str, str], list[str]], dict[str, lis
     for m in mouvements():
         if m["TYPECOM_AV"] != "COM" or m["DATE_EFF"][:4] < str(min(FORMER_NAMES_COGS)):
             continue
-        key = (_dep_of(m["COM_AV"]), fold(m["LIBELLE_AV"]))
+        key = (departement_of(m["COM_AV"]), fold(m["LIBELLE_AV"]))
         if key not in by_dep:
             found = former.setdefault(key, [])
             found += [c for c in current_of.get(m["COM_AV"], []) if c not in found]

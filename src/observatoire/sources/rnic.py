@@ -48,6 +48,8 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    departement_of,
+    departements_part,
     observations,
     parse,
     read_rows,
@@ -139,10 +141,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         pl.lit(Status.OK).alias("status"),
     )
     obs = observations(long.sort("code", "variable"))
-    deps = sorted({c[:3] if c.startswith("97") else c[:2] for c in placed[COMMUNE].to_list()})
+    deps = sorted({departement_of(c) for c in placed[COMMUNE].to_list()})
     return Batch(
         millesime=millesime,
-        part="FR" if len(deps) >= 90 else "DEP-" + "-".join(deps),
+        part=departements_part(deps),
         geo_vintage=millesime,
         layout="rnc-data-gouv-with-qpv",
         tables={"observations": obs},

@@ -27,10 +27,6 @@ _WIDTH = {"COM": 5, "EPCI": 9, "DEP": 2, "REG": 2}
 NO_EPCI = "ZZZZZZZZZ"  # INSEE's "sans objet": the communes outside any EPCI
 
 
-def dep_of(code: str) -> str:
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 # Arrondissements municipaux -> their city (unchanged since 1964: Paris 20, Marseille 16,
 # Lyon 9); a fixed rule, cheaper than loading the whole referential for 45 codes.
 _CITIES = {"75056": ("751", 20), "13055": ("132", 16), "69123": ("6938", 9)}

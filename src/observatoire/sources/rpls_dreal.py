@@ -23,6 +23,7 @@ from observatoire.sources.base import (
     SourceError,
     check_columns,
     check_unique,
+    departement_of,
     melt_values,
     observations,
     parse,
@@ -30,7 +31,6 @@ from observatoire.sources.base import (
 from observatoire.sources.rpls_codes import (
     LEVELS,
     NO_EPCI,
-    dep_of,
     drop_double_arrondissements,
     zone_codes,
 )
@@ -282,7 +282,7 @@ def read_detail(raw: pl.DataFrame, file: str, year: int) -> Batch:
     agg, notes = drop_double_arrondissements(agg, "DEPCOM")
     variables = {"NB_LS": "NB_LS"} | {v: v for v in _DETAIL_SUMS} | {v: v for v in _CONSTRUCT}
     obs = melt_values(agg, level="COM", code="DEPCOM", year=year, variables=variables)
-    deps = sorted({dep_of(c) for c in agg["DEPCOM"].to_list()})
+    deps = sorted({departement_of(c) for c in agg["DEPCOM"].to_list()})
     notes += [
         f"départements couverts : {', '.join(deps)} ; commune absente d'un département couvert "
         "= 0 logement social ; les autres départements ne sont pas couverts.",
@@ -330,7 +330,7 @@ def read_agrege(raw: pl.DataFrame, file: str, millesime: int | None) -> Batch:
     )  # fmt: skip
     check_values(long, file)
     obs = observations(long.with_columns(_status(pl.col("value")).alias("status")))
-    deps = sorted({dep_of(c) for c in coms["code"].to_list()})
+    deps = sorted({departement_of(c) for c in coms["code"].to_list()})
     notes += [
         *notes_arr,
         f"communes des départements {', '.join(deps)} toutes listées (0 compris) : commune "

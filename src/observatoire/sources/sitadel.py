@@ -58,6 +58,7 @@ from observatoire.sources.base import (
     SourceError,
     SourceInfo,
     check_unique,
+    departements_part,
     first_line,
     observations,
     parse,
@@ -185,11 +186,10 @@ def read(path: Path, millesime: int | None = None, **_: object) -> Batch:
         )
     )
     deps = sorted(set(typed["DEP_CODE"].to_list()))
-    part = "FR" if len(deps) >= 90 else "DEP-" + "-".join(deps)
     annulled = typed.height - valid.height
     return Batch(
         millesime=millesime,
-        part=part,
+        part=departements_part(deps),
         geo_vintage=millesime - 1,
         layout="liste_dau_logements",
         tables={"observations": obs},
