@@ -60,7 +60,12 @@ def staged(data: Path) -> dict[str, int]:
     for area in (data / "warehouse" / ".staging", data / ".staging"):
         if area.is_dir():
             for entry in area.iterdir():
-                out[entry.name] = entry.stat().st_size if entry.is_file() else 0
+                # The running command may remove a file between the listing and its size
+                # (its lock file, once the import is done): gone, it is not staged.
+                try:
+                    out[entry.name] = entry.stat().st_size if entry.is_file() else 0
+                except FileNotFoundError:
+                    continue
     return out
 
 

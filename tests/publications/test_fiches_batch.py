@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -70,22 +69,17 @@ def _figure_alts(root: Any) -> list[str]:
     return [str(e["/Alt"]) for e in figures]
 
 
-@pytest.fixture(scope="module")
-def batch(
-    web: Settings, tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any
-) -> tuple[Path, int, str]:
-    # Built once for the module (36 communes): the command reads only the cube, but
-    # Django's start-up checks reach the database.
-    out = tmp_path_factory.mktemp("fiches")
-    with django_db_blocker.unblock():
-        code, output = _run(web, out, LENS_EPCI)
-    return out, code, output
-
-
-def test_one_fiche_per_commune_and_for_the_epci(web: Settings, batch) -> None:  # type: ignore[no-untyped-def]
+def test_the_epci_batch_writes_one_short_tagged_fiche_per_commune(
+    web: Settings, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    # One test for the 37 fiches of the CA (about a minute): a fixture shared by several
+    # tests would be written again on each xdist worker that runs one of them.
     from observatoire import figures
 
-    out, code, output = batch
+    out = tmp_path / "fiches"
+    # The command reads only the cube, but Django's start-up checks reach the database.
+    with django_db_blocker.unblock():
+        code, output = _run(web, out, LENS_EPCI)
     assert code == 0, output
     communes = figures.communes_of(Territory.parse(LENS_EPCI))
     names = sorted(p.name for p in out.glob("*.pdf"))
@@ -94,11 +88,7 @@ def test_one_fiche_per_commune_and_for_the_epci(web: Settings, batch) -> None:  
     assert not list(out.glob("*.part"))
     assert f"{len(names)} fiches écrites, 0 déjà faites" in output
 
-
-def test_lens_fiche_carries_the_cube_figures_and_the_tags(web: Settings, batch) -> None:  # type: ignore[no-untyped-def]
-    from observatoire import figures
-
-    out, _, _ = batch
+    # Lens: the cube's figures, public diffusion only, and the tags of an accessible PDF.
     path = out / "62498-lens.pdf"
     text = _text(path)
     population = figures.value("population_municipale", "COM:62498")
@@ -107,9 +97,7 @@ def test_lens_fiche_carries_the_cube_figures_and_the_tags(web: Settings, batch) 
     assert population.formatted() in text
     assert vacancy.formatted() in text
     assert "Chiffres clés" in text and "Sources et millésimes" in text
-    # Public diffusion only: no LOVAC, no "diffusion restreinte" banner.
     assert "DIFFUSION RESTREINTE" not in text and LOVAC not in text
-
     pdf = PdfReader(io.BytesIO(path.read_bytes()))
     root = pdf.trailer["/Root"]
     assert "/StructTreeRoot" in root
@@ -120,23 +108,35 @@ def test_lens_fiche_carries_the_cube_figures_and_the_tags(web: Settings, batch) 
     assert {"/H1", "/H2", "/Table", "/TH", "/Figure"} <= tags
     assert _figure_alts(root["/StructTreeRoot"])  # every chart has its alternative text
 
+    # Every theme, key figure and chart table on few pages (the Pas-de-Calais batch lays
+    # out 887 of them, bench/fiches.py): positions against the référents, the summary, each
+    # theme with its chart's data table.
+    assert len(pdf.pages) <= MAX_PAGES
+    assert "En bref" in text and "par rapport à la valeur du Pas-de-Calais" in text
+    assert "Données du graphique" in text
 
-def test_rerun_keeps_finished_fiches_and_reports_a_failure(web: Settings, batch) -> None:  # type: ignore[no-untyped-def]
-    out, _, _ = batch
+
+def test_rerun_keeps_finished_fiches_and_reports_a_failure(
+    web: Settings, tmp_path: Path, django_db_blocker: Any
+) -> None:
+    out = tmp_path / "fiches"
     lens = out / "62498-lens.pdf"
-    before = lens.stat().st_mtime_ns
     liévin = out / "62510-lievin.pdf"
-    liévin.unlink()
-    # The fiche of Liévin cannot be written (a directory in the way): it fails alone.
-    (out / "62510-lievin.pdf.part").mkdir()
-    code, output = _run(web, out, LENS_EPCI)
-    assert code == 1
-    assert "0 fiches écrites" in output and "1 en échec" in output
-    assert "Échec COM:62510" in output
-    assert lens.stat().st_mtime_ns == before
-    assert not liévin.exists()
-    (out / "62510-lievin.pdf.part").rmdir()
-    code, output = _run(web, out, LENS_EPCI)
+    with django_db_blocker.unblock():
+        code, output = _run(web, out, "COM:62498", "COM:62510")
+        assert code == 0, output
+        before = lens.stat().st_mtime_ns
+        liévin.unlink()
+        # The fiche of Liévin cannot be written (a directory in the way): it fails alone.
+        (out / "62510-lievin.pdf.part").mkdir()
+        code, output = _run(web, out, "COM:62498", "COM:62510")
+        assert code == 1
+        assert "0 fiches écrites" in output and "1 en échec" in output
+        assert "Échec COM:62510" in output
+        assert lens.stat().st_mtime_ns == before
+        assert not liévin.exists()
+        (out / "62510-lievin.pdf.part").rmdir()
+        code, output = _run(web, out, "COM:62498", "COM:62510")
     assert code == 0, output
     assert "1 fiches écrites" in output and liévin.exists()
 
@@ -145,19 +145,6 @@ def test_unknown_territory_is_a_french_message(web: Settings, tmp_path: Path) ->
     code, output = _run(web, tmp_path, "EPCI:999999999")
     assert code == 2
     assert "Traceback" not in output and "999999999" in output
-
-
-def test_a_printed_fiche_stays_short(web: Settings, batch) -> None:  # type: ignore[no-untyped-def]
-    # Every theme, key figure and chart table of the fiche on few pages: the batch of
-    # the 887 communes of the Pas-de-Calais lays out pages (bench/fiches.py).
-    out, _, _ = batch
-    lens = PdfReader(io.BytesIO((out / "62498-lens.pdf").read_bytes()))
-    assert len(lens.pages) <= MAX_PAGES
-    text = _text(out / "62498-lens.pdf")
-    # What the shorter fiche still says: positions against the référents, the summary,
-    # each theme with its chart's data table.
-    assert "En bref" in text and "par rapport à la valeur du Pas-de-Calais" in text
-    assert "Données du graphique" in text
 
 
 def test_jobs_spread_the_batch_over_processes(

@@ -129,3 +129,13 @@ def read_values(
         else found[t.level].get(t.code) or current.value(indicator.code, t, year)
         for t in wanted
     }
+
+
+def main_source(indicator: Indicator, within: Territory, level: Level, year: int) -> Value | None:
+    """A value of the source and millésime most of the values of `level` in `within` come
+    from (None: no value): what a map's credits name."""
+    current = cube()
+    codes = None
+    if within.level is not Level.FR:
+        codes = [t.code for t in referential().children(within, level)]
+    return current.main_source(indicator.code, level, year, codes)

@@ -278,6 +278,30 @@ class Cube:
             out[r[0]] = self._row(indicator, t, self.ref.names.get(t, r[0]), r[1:], decls)
         return out
 
+    def main_source(
+        self, code: str, level: Level, year: int, codes: list[str] | None = None
+    ) -> Value | None:
+        """One value of the source and millésime most values of `level` (or of `codes`)
+        come from for that year, counted in the cube (the credits of a map of the ~35,000
+        communes of France without reading their values)."""
+        get(code, self.settings)  # an unknown indicator: QueryError
+        where = "indicator = ? AND level = ? AND year = ? AND value IS NOT NULL"
+        params: list[Any] = [code, level.value, year]
+        if codes is not None:
+            where += " AND code IN (SELECT unnest(?::VARCHAR[]))"
+            params.append(codes)
+        row = self.con.execute(
+            f"SELECT min(code) FROM cube WHERE {where} AND source IS NOT NULL "
+            "GROUP BY source, millesime ORDER BY count(*) DESC, source, millesime LIMIT 1",
+            params,
+        ).fetchone()
+        if row is None:
+            return None
+        t = Territory(level, row[0])
+        return self.values_at(code, level, year, codes=[row[0]]).get(row[0]) or self.value(
+            code, t, year
+        )
+
     def vintages(self, code: str) -> list[dict[str, Any]]:
         """Years of data available for an indicator, with their source and millésime."""
         get(code, self.settings)

@@ -308,11 +308,14 @@ def _pick(
 
 def _main_source(found: dict[str, Value]) -> dict[str, Any]:
     """The source of most visible values (of any value when none is visible)."""
-    rows = [exports.row(v) for v in found.values()]
-    pairs = Counter((r["source"], r["millesime"]) for r in rows if r["valeur"] is not None)
-    pairs = pairs or Counter((r["source"], r["millesime"]) for r in rows if r["source"])
-    name, millesime = pairs.most_common(1)[0][0] if pairs else (None, None)
-    return {"name": name, "millesime": millesime}
+    # Counted on the values, named once (naming each of the ~35,000 communes of France
+    # cost 0.4 s on the France map).
+    pairs = Counter((v.source, v.millesime) for v in found.values() if exports.shown(v) is not None)
+    pairs = pairs or Counter((v.source, v.millesime) for v in found.values() if v.source)
+    if not pairs:
+        return {"name": None, "millesime": None}
+    source, millesime = pairs.most_common(1)[0][0]
+    return {"name": exports.source_label(source), "millesime": millesime}
 
 
 def _file(

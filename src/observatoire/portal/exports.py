@@ -29,6 +29,7 @@ from observatoire.releases.rows import COLUMNS as COLUMNS
 from observatoire.releases.rows import STATUSES as STATUSES
 from observatoire.releases.rows import row as row
 from observatoire.releases.rows import shown as shown
+from observatoire.releases.rows import source_label as source_label
 from observatoire.tabular import xlsx_book
 from observatoire.territories.referential import COG_YEAR
 

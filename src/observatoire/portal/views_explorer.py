@@ -7,7 +7,7 @@ same values as a server-rendered table, so nothing depends on JavaScript or WebG
 
 from __future__ import annotations
 
-from collections import Counter
+import contextlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -193,14 +193,19 @@ def choropleth(
     if request is None:
         raise ParamError("Carte indisponible hors d'une requête.", 403)
     check_readable(request, ind, [within])
-    # One query for the sub-territories only (reading a whole level builds 35,000 values).
-    values = figures.read_values(reader_of(request.user), ind, children, year)
-    rows: list[dict[str, Any]] = []
-    for t in children:
-        v = values[t]
-        sort = "" if v.value is None else repr(v.value)
-        rows.append({"territory": t, "name": ref.name(t), "value": v, "sort": sort})
+    # Sorted and paged on the names; only the page's values are read (a map of the
+    # ~35,000 communes of France shows 50 rows: the map reads its values itself).
+    rows: list[dict[str, Any]] = [{"territory": t, "name": ref.name(t)} for t in children]
     tables.sort_rows(rows)
+    table = tables.table_page(rows, request)
+    shown = table["rows"]
+    values = figures.read_values(
+        reader_of(request.user), ind, [r["territory"] for r in shown], year
+    )
+    for r in shown:
+        v = values[r["territory"]]
+        r["value"] = v
+        r["sort"] = "" if v.value is None else repr(v.value)
     query = urlencode(
         {
             "indicator": ind.code,
@@ -217,6 +222,12 @@ def choropleth(
     # keep the GeoJSON of /map.
     layer = TILE_LAYERS.get(level) if within.level is not Level.GRP else None
     geo_error = None
+    bbox = ""
+    if layer is not None:
+        # In the page, so that the map frames its territory and loads its tiles while the
+        # values are on their way.
+        with contextlib.suppress(geo.GeoError):
+            bbox = ",".join(f"{x:.5f}" for x in geo.bounds(within, referential=ref))
     if layer is None:
         try:
             # Only to know whether contours are shipped: the browser gets them from the API.
@@ -225,7 +236,7 @@ def choropleth(
             geo_error = "Fond de carte non disponible pour ce territoire."
     return {
         "indicator": ind,
-        "source": _main_source([r["value"] for r in rows]),
+        "source": _credits(figures.main_source(ind, within, level, year)),
         "level": level,
         "level_label": level.plural,
         "within": within,
@@ -235,28 +246,24 @@ def choropleth(
         "year": year,
         "method": method,
         "method_label": METHODS[method],
-        "rows": rows,
-        "table": tables.table_page(rows, request),
+        "count": len(rows),
+        "table": table,
         "map_url": f"{api}map?{query}",
         "values_url": f"{api}map/values?{query}" if layer else None,
         "tiles_url": static("portal/tiles/france.pmtiles") if layer else None,
         "tile_layer": layer,
+        "bbox": bbox,
         "geo_error": geo_error,
         "downloads": [(label, f"{api}map?{query}&format={fmt}") for fmt, label in DOWNLOADS],
     }
 
 
-def _main_source(values: list[Value]) -> str:
-    """The source and millésime of most of the values shown (for the map's credits)."""
-    counts = Counter((v.source, v.millesime) for v in values if v.source and v.value is not None)
-    if not counts:
+def _credits(first: Value | None) -> str:
+    """ "Source, millésime" of a map's credits, from one value of its main source."""
+    if first is None or not first.source:
         return ""
-    (source, millesime), _ = counts.most_common(1)[0]
-    # The source's label read once (as_dict for each of the 35,000 communes of France
-    # cost a quarter of a second on the explorer page).
-    first = next(v for v in values if (v.source, v.millesime) == (source, millesime))
     label = first.as_dict()["source"]["name"]
-    return f"{label}, millésime {millesime}" if millesime else str(label)
+    return f"{label}, millésime {first.millesime}" if first.millesime else str(label)
 
 
 # ------------------------------------------------------------------ pages

@@ -150,27 +150,22 @@
     return key ? ["==", ["get", key], parts[1]] : null;
   }
 
-  function tiledFill(doc, palette) {
-    var groups = palette.map(function () {
-      return [];
-    });
+  // The feature state of each territory of a values payload: its class colour, and
+  // whether it is secret (hatched). A code absent from the payload keeps the default
+  // "non disponible" colour of the fill layer.
+  function tiledStates(doc, palette) {
+    var out = {};
     doc.codes.forEach(function (code, i) {
       var c = doc["class"][i];
-      if (c !== null && c !== undefined && groups[c]) {
-        groups[c].push(code);
-      }
+      var has = c !== null && c !== undefined && palette[c];
+      out[code] = { colour: has ? palette[c] : NOT_AVAILABLE, secret: doc.statuses[i] === "secret" };
     });
-    var expr = ["match", ["get", "code"]];
-    groups.forEach(function (codes, i) {
-      if (codes.length) {
-        expr.push(codes, palette[i]);
-      }
-    });
-    if (expr.length === 2) {
-      return NOT_AVAILABLE;
-    }
-    expr.push(NOT_AVAILABLE);
-    return expr;
+    return out;
+  }
+
+  // The scope of a values URL (?within=DEP:62), known before its values arrive.
+  function withinOf(url) {
+    return new URL(url, window.location.href).searchParams.get("within") || "FR";
   }
 
   function load(el) {
@@ -197,7 +192,6 @@
         if (tiled) {
           doc["class"].forEach(count);
           values = byCode(doc);
-          options.tiles.filter = scopeFilter(doc.within.id);
         } else {
           doc.features.forEach(function (f) {
             count(f.properties["class"]);
@@ -211,26 +205,41 @@
           el.getAttribute("data-noun") || "territoires"
         );
       },
-      fill: function (doc) {
-        return tiled ? tiledFill(doc, palette) : fillExpression(palette);
+      fill: function () {
+        return fillExpression(palette);
       },
       layers: function (map, source, layer) {
         map.addImage("hachures", hatchImage());
-        var secret = tiled
-          ? ["in", ["get", "code"], ["literal", Object.keys(values).filter(function (code) {
-              return values[code].status === "secret";
-            })]]
-          : ["==", ["get", "status"], "secret"];
+        if (tiled) {
+          return; // the hatches come with the values (secretLayer)
+        }
         map.addLayer(
           layer({
             id: "zones-secret",
             type: "fill",
             source: source,
+            filter: ["==", ["get", "status"], "secret"],
             paint: { "fill-pattern": "hachures" }
           })
         );
-        var own = map.getFilter("zones-secret");
-        map.setFilter("zones-secret", own ? ["all", own, secret] : secret);
+      },
+      // On the tiles, the secret territories are known with the values: their hatches are
+      // a layer of their own source, filtered on their codes, so that adding it parses
+      // the tiles for those territories only (a pattern layer over the ~35,000 communes of
+      // France costs half a second of drawing; a layer added to the "zones" source would
+      // parse every tile again).
+      colouredLayers: function (map, layer, tileSource) {
+        var secret = Object.keys(values).filter(function (code) {
+          return values[code].status === "secret";
+        });
+        if (!secret.length) {
+          return;
+        }
+        map.addSource("zones-secretes", tileSource());
+        var spec = layer({ id: "zones-secret", type: "fill", source: "zones-secretes", paint: { "fill-pattern": "hachures" } });
+        var only = ["in", ["get", "code"], ["literal", secret]];
+        spec.filter = spec.filter ? ["all", spec.filter, only] : only;
+        map.addLayer(spec, "limites");
       },
       popup: function (p) {
         if (!tiled) {
@@ -241,7 +250,19 @@
       }
     };
     if (tiled) {
-      options.tiles = { url: tilesUrl, layer: el.getAttribute("data-layer"), filter: null };
+      options.tiles = {
+        url: tilesUrl,
+        layer: el.getAttribute("data-layer"),
+        filter: scopeFilter(withinOf(options.url))
+      };
+      options.missing = NOT_AVAILABLE;
+      options.states = function (doc) {
+        return tiledStates(doc, palette);
+      };
+      var box = (el.getAttribute("data-bbox") || "").split(",").map(Number);
+      if (box.length === 4 && box.every(isFinite)) {
+        options.bbox = box;
+      }
     }
     window.observatoireMap.load(el, options);
   }
