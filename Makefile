@@ -49,12 +49,15 @@ system-packages:
 # free port) stopped even on failure:
 #  1. everything but `serial` tests, in parallel (pytest-xdist), web tests on PostgreSQL
 #     (the production database), each test in a rolled-back transaction;
-#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), alone;
+#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), which commit: in
+#     parallel too, each xdist worker on its own database and data dir;
 #  3. `embedded` tests again on the embedded SQLite (search, migrations, demo mode).
+# The test demo is built in the background (tests/prebuild.py) while the tiles are built
+# and the tests without the demo run.
 # initdb refuses root: as root the cluster belongs to the `postgres` user.
 JOBS ?= auto
 PYTEST := $(BIN)/pytest -q --durations=25
-test: $(STAMP) $(TILES) system-packages
+test: $(STAMP) system-packages
 	@set -u; \
 	pgbin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
 	pgdata=$$(mktemp -d /tmp/observatoire-pg.XXXXXX); \
@@ -69,10 +72,13 @@ test: $(STAMP) $(TILES) system-packages
 	"$$pgbin/createdb" -h 127.0.0.1 -p $$port -U postgres observatoire_test || exit 1; \
 	export OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test; \
 	status=0; \
+	$(BIN)/python -m tests.prebuild >"$$pgdata/prebuild.log" 2>&1 & \
+	$(MAKE) --no-print-directory tiles || exit 1; \
 	echo "1/3 Tests en parallèle (applications web sur PostgreSQL, port $$port)"; \
 	$(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
-	echo "2/3 Tests en série (navigateur, serveurs de production)"; \
-	$(PYTEST) -m serial || status=1; \
+	wait; \
+	echo "2/3 Tests qui valident leurs écritures (navigateur, serveurs de production)"; \
+	$(PYTEST) -n $(JOBS) -m serial || status=1; \
 	echo "3/3 Tests de la base embarquée (SQLite)"; \
 	unset OBSERVATOIRE_DATABASE_URL; \
 	$(PYTEST) -m embedded || status=1; \
