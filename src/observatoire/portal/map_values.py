@@ -25,7 +25,7 @@ from observatoire.indicators.catalog import catalog
 from observatoire.openapi import errors
 from observatoire.portal import classes as classing
 from observatoire.portal import exports
-from observatoire.portal.api import _main_source, _map_scope, _readable_values
+from observatoire.portal.api_maps import _main_source, _map_scope, _readable_values
 from observatoire.status import Status
 
 router = Router(tags=["cartes"])

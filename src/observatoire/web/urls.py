@@ -3,10 +3,14 @@ from django.urls import include, path
 
 from observatoire.plans.api import router as plans_router
 from observatoire.portal.api import api
+from observatoire.portal.api_maps import router as maps_router
+from observatoire.portal.api_points import router as points_router
 from observatoire.portal.map_values import router as map_values_router
 
 api.add_router("/plans", plans_router)
+api.add_router("", maps_router)
 api.add_router("/map", map_values_router)
+api.add_router("", points_router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
