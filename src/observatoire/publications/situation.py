@@ -27,8 +27,10 @@ from shapely.geometry import shape
 from observatoire import figures, geo
 from observatoire.territories import Level, Territory
 
-# 12 cm at 96 px per inch, at most 8 cm high.
-WIDTH, MAX_HEIGHT = 454.0, 302.0
+# 62 mm at 96 px per inch, as wide as high at most: an inset beside the name and the key
+# figures keeps the fiche of a commune on 7 pages (tests/publications/test_fiches_batch.py),
+# where a 12 cm map under them took an eighth.
+WIDTH, MAX_HEIGHT = 234.0, 234.0
 # Below half a pixel at print scale, a vertex shows nothing.
 TOLERANCE = 0.5
 BLUE, GREY = "#000091", "#d9d9d9"
@@ -129,7 +131,7 @@ def _svg(drawing: _Drawing, blue: set[str], extra: list[str]) -> str:
     rows += [f'<path fill="{BLUE}" d="{d}"/>' for d in extra]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}" height="{h:g}" '
-        f'viewBox="-2 -2 {w + 4:g} {h + 4:g}"><g stroke="#fff" stroke-width="0.6" '
+        f'viewBox="-2 -2 {w + 4:g} {h + 4:g}"><g stroke="#fff" stroke-width="0.4" '
         f'stroke-linejoin="round" fill-rule="evenodd">{"".join(rows)}</g></svg>'
     )
 
