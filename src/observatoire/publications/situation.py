@@ -87,6 +87,8 @@ def _path(geometry: dict[str, Any], frame: Frame) -> str:
 
 def _draw(found: list[dict[str, Any]], frame_of: list[dict[str, Any]] | None = None) -> _Drawing:
     drawn = [f for f in found if f.get("geometry")]
+    if not drawn:
+        return _Drawing({}, (0.0, 0.0), (0.0, 0.0, 1.0, 1.0))
     frame, size = _frame([f["bbox"] for f in (frame_of or drawn)])
     paths = {f["properties"]["code"]: _path(f["geometry"], frame) for f in drawn}
     return _Drawing(paths, size, frame)
@@ -176,8 +178,10 @@ def situation(territory: Territory) -> Situation | None:
         among = " et ".join(of(d) for d in deps)
         if territory.level is Level.GRP:
             blue = set()
-            extra = [_path(f["geometry"], drawing.frame) for f in _shipped(Level.COM, sorted(members))]
-            if not extra:
+            extra = [
+                _path(f["geometry"], drawing.frame) for f in _shipped(Level.COM, sorted(members))
+            ]
+            if not extra or not drawing.paths:
                 return Situation(None, MISSING, MISSING, "")
     elif territory.level is Level.DEP:
         reg = Territory(Level.REG, ref.dep_reg[territory.code])
