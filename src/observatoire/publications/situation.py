@@ -108,8 +108,7 @@ def _shipped(level: Level, codes: list[str]) -> list[dict[str, Any]]:
 
 @cache
 def _drawing(level: Level, parent: tuple[Territory, ...]) -> _Drawing:
-    """The territories of `level` in `parent` (all shipped ones if empty), drawn once per
-    process."""
+    """The territories of `level` in `parent` (all if empty), drawn once per process."""
     if not parent:
         return _draw(geo.features(level, private=False)["features"])
     found: list[dict[str, Any]] = []
