@@ -17,6 +17,7 @@ from observatoire.portrait import charts as specs
 from observatoire.portrait import key_figures, summary
 from observatoire.portrait.key_figures import KeyFigure
 from observatoire.publications import charts
+from observatoire.publications.situation import Situation, situation
 from observatoire.status import Status
 from observatoire.territories import Territory
 
@@ -84,6 +85,7 @@ class Fiche:
     sections: list[Section]
     sources: list[tuple[str, int | None]]
     restricted: bool  # figures beyond public diffusion: "diffusion restreinte" on every page
+    situation: Situation | None = None  # the map of the territory in its surroundings
 
 
 def _chart(indicator: Indicator, series: list[Value], name: str) -> Chart | None:
@@ -171,4 +173,5 @@ def fiche(territory: Territory, reader: Reader = PUBLIC, memo: Referents | None 
         sections=list(sections.values()),
         sources=sorted(found, key=lambda s: (s[0], s[1] or 0)),
         restricted=restricted,
+        situation=situation(territory),
     )
