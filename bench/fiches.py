@@ -9,8 +9,8 @@
    their first fiche) are paid once per run, so the 887 communes of the département on 2
    cores are projected along that line: wall(N) + (wall(N) - wall(N/2)) / (N/2) ×
    (887 - N), against < 10 min. With `--all`, the 887 communes are written instead and
-   the wall clock is the figure. Peak memory: the largest process's resident size × 3
-   (the parent and its two workers) against < 2 GB.
+   the wall clock is the figure. Peak memory: the resident memory of the command and its
+   processes together (parent, two workers), sampled, against < 2 GB.
 
 `--fiches 40` by default, `--data-dir` to reuse a built demo. Figures go to
 bench/out/fiches.json."""
@@ -18,8 +18,8 @@ bench/out/fiches.json."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -36,17 +36,28 @@ LIMIT_BYTES = 2 * 1024**3
 
 
 def _command(data_dir: Path, out: Path, codes: list[str], jobs: int) -> tuple[float, int]:
-    """(seconds, peak resident bytes of the largest process: the command or a worker)."""
+    """(seconds, peak of the resident memory of the command and all its processes together,
+    sampled every 0.2 s: the parent, its workers and multiprocessing's resource tracker)."""
+    import psutil
+
     started = time.perf_counter()
     child = subprocess.Popen(
         [_bin("observatoire"), "--data-dir", str(data_dir), "publications", "fiches",
          *codes, "--out", str(out), "--jobs", str(jobs)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    _, status, usage = os.wait4(child.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"Lot de fiches en échec (code {os.waitstatus_to_exitcode(status)}).")
-    return time.perf_counter() - started, usage.ru_maxrss * 1024
+    root, peak = psutil.Process(child.pid), 0
+    while child.poll() is None:
+        total = 0
+        with contextlib.suppress(psutil.Error):
+            for proc in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += proc.memory_info().rss
+        peak = max(peak, total)
+        time.sleep(0.2)
+    if child.returncode != 0:
+        raise SystemExit(f"Lot de fiches en échec (code {child.returncode}).")
+    return time.perf_counter() - started, peak
 
 
 def _in_process(data_dir: Path, out: Path, codes: list[str]) -> tuple[float, float]:
@@ -95,7 +106,7 @@ def main() -> int:
             wall, peak = _command(data, Path(tmp) / "batch", rest[half : half + n], JOBS)
             projected = wall + (wall - wall_half) / (n - half) * (COMMUNES_62 - n)
             walls = {str(half): round(wall_half, 2), str(n): round(wall, 2)}
-    peak_total = peak * (JOBS + 1)
+    peak_total = peak
     result = {
         "fiches": n,
         "jobs": JOBS,

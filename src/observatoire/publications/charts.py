@@ -16,7 +16,9 @@ def print_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "width": PRINT_WIDTH} if spec.get("width") == "container" else spec
 
 
-@lru_cache(maxsize=4096)
+# Few: a fiche's charts are its territory's own series, drawn once in a batch of fiches;
+# 4,096 kept SVGs and their specifications held ~80 MB per batch worker for nothing.
+@lru_cache(maxsize=128)
 def _svg(spec_json: str) -> str:
     import vl_convert
 
@@ -27,8 +29,8 @@ def _svg(spec_json: str) -> str:
 
 
 def svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG; one rendering per distinct specification in a process (a batch
-    of fiches draws the same référent charts many times)."""
+    """The chart as SVG; the last distinct specifications drawn are kept (a report or a
+    deck draws the charts of its fiche or portrait again)."""
     return _svg(json.dumps(print_spec(spec), sort_keys=True, ensure_ascii=False))
 
 
