@@ -49,11 +49,13 @@ system-packages:
 # free port) stopped even on failure:
 #  1. everything but `serial` tests, in parallel (pytest-xdist), web tests on PostgreSQL
 #     (the production database), each test in a rolled-back transaction;
-#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), which commit: in
-#     parallel too, each xdist worker on its own database and data dir;
+#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), alone (two at once
+#     took longer: 125 s against 110 s, two Chromiums on two cores);
 #  3. `embedded` tests again on the embedded SQLite (search, migrations, demo mode).
-# The test demo is built in the background (tests/prebuild.py) while the tiles are built
-# and the tests without the demo run.
+# The test demo, the longest step that most tests wait for, is built in the background
+# (tests/prebuild.py) from the moment PostgreSQL is up, while the tiles are built; the
+# first pass runs at a lower priority, so that the demo build keeps a whole core (without
+# it, the build shared two cores with both workers and they waited 125 s for it).
 # initdb refuses root: as root the cluster belongs to the `postgres` user.
 JOBS ?= auto
 PYTEST := $(BIN)/pytest -q --durations=25
@@ -75,10 +77,10 @@ test: $(STAMP) system-packages
 	$(BIN)/python -m tests.prebuild >"$$pgdata/prebuild.log" 2>&1 & \
 	$(MAKE) --no-print-directory tiles || exit 1; \
 	echo "1/3 Tests en parallèle (applications web sur PostgreSQL, port $$port)"; \
-	$(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
+	nice -n 10 $(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
 	wait; \
-	echo "2/3 Tests qui valident leurs écritures (navigateur, serveurs de production)"; \
-	$(PYTEST) -n $(JOBS) -m serial || status=1; \
+	echo "2/3 Tests en série (navigateur, serveurs de production)"; \
+	$(PYTEST) -m serial || status=1; \
 	echo "3/3 Tests de la base embarquée (SQLite)"; \
 	unset OBSERVATOIRE_DATABASE_URL; \
 	$(PYTEST) -m embedded || status=1; \

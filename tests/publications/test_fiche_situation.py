@@ -1,6 +1,7 @@
 """The fiche's map of the territory in its surroundings (issue 15 §1): a static SVG from
-the shipped contours, the territory in blue among its surroundings in grey, with its
-alternative text in the tagged PDF; one line instead when the contour is not shipped."""
+the shipped contours (communes: the national layer), the territory in blue among its
+surroundings in grey, with its alternative text in the tagged PDF; one line instead when
+the contour is not shipped."""
 
 from __future__ import annotations
 
@@ -106,14 +107,37 @@ def test_epci_and_departement_fiches_get_a_map(web: Settings) -> None:
     ) in html
 
 
+def test_every_commune_of_france_gets_its_map_from_the_national_layer(web: Settings) -> None:
+    from observatoire import figures
+    from observatoire.publications.situation import situation
+
+    # Bordeaux and Saint-Denis (La Réunion): outside the five départements whose 2018
+    # contours the portal's GeoJSON maps use; Sannerville (Calvados), re-established in
+    # 2019, has no boundary in that 2018 source: all three are in the national layer.
+    for code, epci in (
+        ("COM:33063", "EPCI:243300316"),
+        ("COM:97411", "EPCI:249740119"),
+        ("COM:14666", None),
+    ):
+        t = Territory.parse(code)
+        s = situation(t)
+        assert s is not None and s.svg_uri is not None, code
+        fills = _fills(s.svg_uri)
+        assert fills[BLUE] == 1, code
+        if epci is not None:
+            assert fills[GREY] == len(figures.communes_of(Territory.parse(epci))) - 1, code
+        assert "ADMIN EXPRESS COG" in s.credit, code
+
+
 def test_a_territory_without_contour_gets_one_line_and_no_map(web: Settings) -> None:
     from observatoire.publications.fiche import fiche
     from observatoire.publications.render import fiche_html
 
     line = "Carte de situation non disponible : contours non livrés pour ce territoire."
-    # Saint-Denis (La Réunion): overseas contours are not shipped; Sannerville (Calvados):
-    # re-established in 2019, no boundary in the 2018 source (geo/data/index.json).
-    for code in ("COM:97411", "COM:14666", "DEP:974"):
+    # Saint-Pierre (Saint-Pierre-et-Miquelon): no contour in the national layer either
+    # (geo/data/SOURCES.md); an EPCI of the Gironde and La Réunion: their layers are
+    # shipped for five départements and metropolitan France only.
+    for code in ("COM:97501", "EPCI:243300316", "DEP:974"):
         f = fiche(Territory.parse(code))
         assert f.situation is not None and f.situation.svg_uri is None, code
         html = fiche_html(f)

@@ -7,6 +7,7 @@ from observatoire.geo.shapes import (
     covered_departements,
     features,
     info,
+    national_commune,
     outline,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "covered_departements",
     "features",
     "info",
+    "national_commune",
     "outline",
 ]

