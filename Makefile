@@ -49,17 +49,12 @@ system-packages:
 # free port) stopped even on failure:
 #  1. everything but `serial` tests, in parallel (pytest-xdist), web tests on PostgreSQL
 #     (the production database), each test in a rolled-back transaction;
-#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), alone (two at once
-#     took longer: 125 s against 110 s, two Chromiums on two cores);
+#  2. `serial` tests (real servers in subprocesses: browser, gunicorn), alone;
 #  3. `embedded` tests again on the embedded SQLite (search, migrations, demo mode).
-# The test demo, the longest step that most tests wait for, is built in the background
-# (tests/prebuild.py) from the moment PostgreSQL is up, while the tiles are built; the
-# first pass runs at a lower priority, so that the demo build keeps a whole core (without
-# it, the build shared two cores with both workers and they waited 125 s for it).
 # initdb refuses root: as root the cluster belongs to the `postgres` user.
 JOBS ?= auto
 PYTEST := $(BIN)/pytest -q --durations=25
-test: $(STAMP) system-packages
+test: $(STAMP) $(TILES) system-packages
 	@set -u; \
 	pgbin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
 	pgdata=$$(mktemp -d /tmp/observatoire-pg.XXXXXX); \
@@ -74,11 +69,8 @@ test: $(STAMP) system-packages
 	"$$pgbin/createdb" -h 127.0.0.1 -p $$port -U postgres observatoire_test || exit 1; \
 	export OBSERVATOIRE_DATABASE_URL=postgresql://postgres@127.0.0.1:$$port/observatoire_test; \
 	status=0; \
-	$(BIN)/python -m tests.prebuild >"$$pgdata/prebuild.log" 2>&1 & \
-	$(MAKE) --no-print-directory tiles || exit 1; \
 	echo "1/3 Tests en parallèle (applications web sur PostgreSQL, port $$port)"; \
-	nice -n 10 $(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
-	wait; \
+	$(PYTEST) -n $(JOBS) -m "not serial" || status=1; \
 	echo "2/3 Tests en série (navigateur, serveurs de production)"; \
 	$(PYTEST) -m serial || status=1; \
 	echo "3/3 Tests de la base embarquée (SQLite)"; \

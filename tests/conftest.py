@@ -193,11 +193,11 @@ demo.load(Console(width=80))
 """
 
 
-def _postgresql_demo(run: _Run, embedded: Path, clone: bool = True) -> Path:
+def _postgresql_demo(run: _Run, embedded: Path) -> Path:
     """The template database `<name>_demo`, filled once with the demo content of this code
     state (its comment names that state: the next pytest run of `make test` reuses it),
     and the data dir holding the documents its rows name. Clones this worker's database
-    from it (unless `clone` is false: tests/prebuild.py) and returns that data dir."""
+    from it and returns that data dir."""
     import psycopg
 
     template = urlparse(run.base_url).path.lstrip("/") + "_demo"
@@ -221,10 +221,9 @@ def _postgresql_demo(run: _Run, embedded: Path, clone: bool = True) -> Path:
             building.rename(source)
             conn.execute(f"COMMENT ON DATABASE \"{template}\" IS '{embedded.name}'")
         # Inside the lock: PostgreSQL refuses to copy a template another copy is reading.
-        if clone:
-            name = urlparse(run.database_url).path.lstrip("/")
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        name = urlparse(run.database_url).path.lstrip("/")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     return source
 
 
