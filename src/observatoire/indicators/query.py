@@ -297,10 +297,7 @@ class Cube:
         ).fetchone()
         if row is None:
             return None
-        t = Territory(level, row[0])
-        return self.values_at(code, level, year, codes=[row[0]]).get(row[0]) or self.value(
-            code, t, year
-        )
+        return self.value(code, Territory(level, row[0]), year)
 
     def vintages(self, code: str) -> list[dict[str, Any]]:
         """Years of data available for an indicator, with their source and millésime."""

@@ -150,15 +150,15 @@
     return key ? ["==", ["get", key], parts[1]] : null;
   }
 
-  // The feature state of each territory of a values payload: its class colour, and
-  // whether it is secret (hatched). A code absent from the payload keeps the default
-  // "non disponible" colour of the fill layer.
+  // The feature state of each territory of a values payload: its class colour (the
+  // secret ones are hatched by their own layer, colouredLayers). A code absent from the
+  // payload keeps the default "non disponible" colour of the fill layer.
   function tiledStates(doc, palette) {
     var out = {};
     doc.codes.forEach(function (code, i) {
       var c = doc["class"][i];
       var has = c !== null && c !== undefined && palette[c];
-      out[code] = { colour: has ? palette[c] : NOT_AVAILABLE, secret: doc.statuses[i] === "secret" };
+      out[code] = { colour: has ? palette[c] : NOT_AVAILABLE };
     });
     return out;
   }
@@ -211,7 +211,7 @@
       layers: function (map, source, layer) {
         map.addImage("hachures", hatchImage());
         if (tiled) {
-          return; // the hatches come with the values (secretLayer)
+          return; // the hatches come with the values (colouredLayers)
         }
         map.addLayer(
           layer({
