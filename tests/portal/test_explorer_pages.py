@@ -78,6 +78,40 @@ def test_explorer_maps_the_36_communes_of_lens_lievin(client) -> None:  # type: 
     _assert_csp_friendly(html)
 
 
+def test_explorer_credits_the_source_of_most_values_it_does_not_list(client) -> None:  # type: ignore[no-untyped-def]
+    # The France commune page lists 50 communes; its map's credits still name the source
+    # and millésime of most of the 34,875 values (counted in the cube, not on the page).
+    from collections import Counter
+
+    from django.utils.html import escape
+
+    from observatoire import figures
+    from observatoire.figures import PUBLIC
+    from observatoire.indicators.catalog import catalog
+    from observatoire.territories import Level, Territory
+
+    response = client.get(
+        "/explorer/", {"indicator": "taux_vacance", "level": "COM", "within": "FR"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    year = int(
+        re.search(r'<select[^>]*name="year".*?<option value="(\d{4})" selected', html, re.S).group(
+            1
+        )
+    )  # type: ignore[union-attr]
+    ind = catalog()["taux_vacance"]
+    communes = figures.referential().children(Territory.parse("FR"), Level.COM)
+    values = [
+        v for v in figures.read_values(PUBLIC, ind, communes, year).values() if v.value is not None
+    ]
+    (source, millesime), _ = Counter((v.source, v.millesime) for v in values).most_common(1)[0]
+    first = next(v for v in values if (v.source, v.millesime) == (source, millesime))
+    label = escape(first.as_dict()["source"]["name"])
+    assert f"Source : {label}, millésime {millesime}." in html
+    assert html.count("<tr data-code=") == 50
+
+
 def test_explorer_marks_secret_values_without_showing_them(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get(
         "/explorer/",
